@@ -94,6 +94,14 @@ function selectAlternative(e) {
   const schema = schemaOf(e);
   const refs = JSON.stringify(schema.oneOf || []);
   const inst = e.instance;
+  const alts = schema.oneOf || [];
+  if (alts.length && alts.every((a) => a.type === 'array' || a.type === 'object')) {
+    // list form vs map form (interfaces/InputVariables.json, OutputArtifacts.json)
+    const want = Array.isArray(inst) ? 'array' : typeof inst === 'object' && inst !== null ? 'object' : '';
+    const i = alts.findIndex((a) => a.type === want);
+    if (i < 0) return { error: ' must be a list or a map' };
+    return { schema: alts[i], label: `${want === 'array' ? 'list' : 'map'} form` };
+  }
   if (inst === null || typeof inst !== 'object' || Array.isArray(inst)) return null;
   if (refs.includes('definitions/ActionGroup')) {
     return 'Identifier' in inst || !('Actions' in inst) ? '/Workflow#/definitions/Action' : '/Workflow#/definitions/ActionGroup';
@@ -106,9 +114,9 @@ function selectAlternative(e) {
     return '/actions/GenericAction.json';
   }
   if (refs.includes('Push.json')) {
-    return { PUSH: '/triggers/Push.json', PULLREQUEST: '/triggers/PullRequest.json', SCHEDULE: '/triggers/Schedule.json' }[inst.Type] || null;
+    const t = { PUSH: '/triggers/Push.json', PULLREQUEST: '/triggers/PullRequest.json', SCHEDULE: '/triggers/Schedule.json' };
+    return t[inst.Type] || { error: `.Type ${JSON.stringify(inst.Type)} is not one of ${Object.keys(t).join(',')}` };
   }
-  const alts = schema.oneOf || [];
   if (alts.length && alts.every((a) => a.properties && a.properties.Type && a.properties.Type.enum)) {
     // inline alternatives told apart by Type (interfaces/Compute.json)
     const i = alts.findIndex((a) => a.properties.Type.enum.includes(inst.Type));
