@@ -12,6 +12,8 @@
 //                                               recursively for *.yaml / *.yml)
 //   node validate-codecatalyst.mjs --stdin      newline-separated paths on stdin
 //   (both can be combined)
+//   --sdk    call WorkflowDefinition.validate for each file (slower; the
+//            default reuses one Validator built exactly as it builds it)
 //
 // Output: one JSON object per input file, one per line, in input order:
 //   {"file": "...", "valid": true|false, "errors": ["...", ...]}
@@ -29,7 +31,7 @@ const { WorkflowDefinition, fetchSchema } = require('@aws/codecatalyst-workflows
 
 function usage(msg) {
   if (msg) process.stderr.write(`validate-codecatalyst: ${msg}\n`);
-  process.stderr.write('usage: node validate-codecatalyst.mjs [--stdin] [FILE|DIR]...\n');
+  process.stderr.write('usage: node validate-codecatalyst.mjs [--stdin] [--sdk] [FILE|DIR]...\n');
   process.exit(2);
 }
 
@@ -167,6 +169,19 @@ function schemaErrors(result) {
   return explain(result.errors, '$', 0);
 }
 
+// verdict validates one parsed workflow. WorkflowDefinition.validate builds a
+// new jsonschema Validator and re-reads every schema file on each call
+// (~2.5 ms per workflow); with --fast (the default) one Validator, loaded by
+// the very same procedure (getExplainer), is reused instead (~10x faster).
+// --sdk calls WorkflowDefinition.validate for every file.
+let useSDK = false;
+let rootSchema;
+function verdict(obj) {
+  if (useSDK) return WorkflowDefinition.validate(obj);
+  rootSchema ||= fetchSchema('workflow/Workflow.json');
+  return getExplainer().validate(obj, rootSchema);
+}
+
 function validateFile(file) {
   let src;
   try {
@@ -191,7 +206,7 @@ function validateFile(file) {
   } catch (err) {
     return { file, valid: false, errors: [`yaml: ${err.message}`] };
   }
-  const result = WorkflowDefinition.validate(obj);
+  const result = verdict(obj);
   return { file, valid: result.valid, errors: result.valid ? [] : schemaErrors(result) };
 }
 
@@ -201,6 +216,8 @@ function main() {
   const args = [];
   for (const a of argv) {
     if (a === '--stdin') useStdin = true;
+    else if (a === '--sdk') useSDK = true;
+    else if (a === '--fast') useSDK = false;
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('--')) usage(`unknown flag ${a}`);
     else args.push(a);
