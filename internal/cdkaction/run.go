@@ -1,0 +1,258 @@
+package cdkaction
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/actionport/actionport/internal/awsauth"
+	"github.com/actionport/actionport/internal/cdk"
+	"github.com/actionport/actionport/internal/ghactions"
+	"github.com/actionport/actionport/internal/oidc"
+)
+
+// Deps are the program's connections to the outside; zero values mean the
+// real ones.
+type Deps struct {
+	// Environ is the process environment handed (filtered) to cdk.
+	Environ []string
+	// NewSTS builds STS clients; nil loads the AWS SDK default config for the
+	// region (which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS).
+	NewSTS awsauth.ClientFactory
+	// Log receives cdk's output; nil means the runner's writer.
+	Log io.Writer
+	// Retry timing for STS and the token endpoint (0 = defaults).
+	Backoff time.Duration
+}
+
+// Run is the whole action. It returns an error to print as ::error:: and
+// exit 1 with.
+func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
+	// Mask the secrets the action was handed before anything is printed.
+	r.Mask(r.Input("github-token"))
+	r.Mask(r.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+
+	cfg, err := LoadConfig(r)
+	if err != nil {
+		return fmt.Errorf("invalid input: %w", err)
+	}
+	if cfg.MaskAccountID {
+		r.Mask(awsauth.AccountFromARN(cfg.RoleToAssume))
+		for _, a := range cfg.RoleChain {
+			r.Mask(awsauth.AccountFromARN(a))
+		}
+	}
+	fetcher, err := oidc.FromEnv(r.Getenv, r.Mask)
+	if err != nil {
+		return err
+	}
+	fetcher.Backoff = d.Backoff
+
+	newSTS := d.NewSTS
+	if newSTS == nil {
+		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(cfg.Region))
+		if err != nil {
+			return fmt.Errorf("loading AWS SDK configuration: %w", err)
+		}
+		newSTS = awsauth.NewClientFactory(awsCfg)
+	}
+	opts := awsauth.Options{
+		RoleARN:         cfg.RoleToAssume,
+		Chain:           cfg.RoleChain,
+		SessionName:     cfg.SessionName,
+		DurationSeconds: int32(cfg.Duration),
+		ExternalID:      cfg.ExternalID,
+		AllowedAccounts: cfg.AllowedAccounts,
+		MaskAccountID:   cfg.MaskAccountID,
+		Backoff:         d.Backoff,
+	}
+	if cfg.SessionTags {
+		opts.SessionTags = awsauth.SessionTags(r.Getenv)
+	}
+	res, err := awsauth.Assume(ctx, opts, newSTS, func(ctx context.Context) (string, error) {
+		return fetcher.Fetch(ctx, cfg.Audience)
+	}, awsauth.Hooks{Mask: r.Mask, Warn: r.Warningf, Info: r.Infof})
+	if err != nil {
+		return err
+	}
+	r.Infof("AWS identity: %s (account %s), credentials valid until %s",
+		res.ARN, res.AccountID, res.Credentials.Expiration.UTC().Format(time.RFC3339))
+	if err := r.SetOutput("aws-account-id", res.AccountID); err != nil {
+		return fmt.Errorf("setting output aws-account-id: %w", err)
+	}
+	if cfg.ExportCredentials {
+		for _, kv := range [][2]string{
+			{"AWS_ACCESS_KEY_ID", res.Credentials.AccessKeyID},
+			{"AWS_SECRET_ACCESS_KEY", res.Credentials.SecretAccessKey},
+			{"AWS_SESSION_TOKEN", res.Credentials.SessionToken},
+			{"AWS_REGION", cfg.Region},
+			{"AWS_DEFAULT_REGION", cfg.Region},
+		} {
+			if err := r.SetEnv(kv[0], kv[1]); err != nil {
+				return fmt.Errorf("export-credentials: %w", err)
+			}
+		}
+		r.Infof("Exported the credentials to later steps of the job (export-credentials: true)")
+	}
+	return runCDK(ctx, r, d, cfg, res)
+}
+
+func runCDK(ctx context.Context, r *ghactions.Runner, d Deps, cfg Config, res *awsauth.Result) error {
+	tmp, err := os.MkdirTemp("", "actionport-cdk-")
+	if err != nil {
+		return fmt.Errorf("creating temp dir: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	outputsFile := filepath.Join(tmp, "outputs.json")
+
+	args, err := cdk.BuildArgs(cdk.Options{
+		Command:         cfg.Command,
+		Stacks:          cfg.Stacks,
+		Context:         cfg.Context,
+		Parameters:      cfg.Parameters,
+		RequireApproval: cfg.RequireApproval,
+		ExtraArgs:       cfg.ExtraArgs,
+		OutputsFile:     outputsFile,
+	})
+	if err != nil {
+		return fmt.Errorf("invalid input: %w", err)
+	}
+	wd, err := filepath.Abs(cfg.WorkingDirectory)
+	if err != nil {
+		return fmt.Errorf("working-directory: %w", err)
+	}
+	if st, err := os.Stat(wd); err != nil || !st.IsDir() {
+		return fmt.Errorf("working-directory %q is not a directory", cfg.WorkingDirectory)
+	}
+	var argv []string
+	if cfg.CDKVersion != "" {
+		argv = []string{"npx", "--yes", "aws-cdk@" + cfg.CDKVersion}
+	} else {
+		argv = []string{cdk.ResolveBinary(wd, "cdk")}
+	}
+	argv = append(argv, args...)
+
+	environ := d.Environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	env := cdk.ChildEnv(environ, cdk.Credentials{
+		AccessKeyID: res.Credentials.AccessKeyID, SecretAccessKey: res.Credentials.SecretAccessKey, SessionToken: res.Credentials.SessionToken,
+	}, cfg.Region)
+	log := d.Log
+	if log == nil {
+		log = r.Out()
+	}
+
+	r.Group("cdk " + strings.Join(args, " "))
+	resume := r.StopCommands()
+	output, runErr := cdk.Run(ctx, argv, wd, env, log)
+	resume()
+	r.EndGroup()
+
+	summary := &strings.Builder{}
+	fmt.Fprintf(summary, "## CDK %s\n\n| | |\n| --- | --- |\n", cfg.Command)
+	account := res.AccountID
+	if cfg.MaskAccountID {
+		account = "(masked)"
+	}
+	fmt.Fprintf(summary, "| Account | `%s` |\n| Region | `%s` |\n| Command | `cdk %s` |\n", account, cfg.Region, cfg.Command)
+	status := "succeeded"
+	if runErr != nil {
+		status = "**failed**"
+	}
+	fmt.Fprintf(summary, "| Result | %s |\n", status)
+
+	var destructive []string
+	hasChanges := false
+	switch cfg.Command {
+	case "diff":
+		diff := cdk.ParseDiff(output)
+		hasChanges = diff.HasChanges()
+		destructive = diff.Destructive()
+		fmt.Fprintf(summary, "| Stacks with changes | %d of %d |\n| Destructive changes | %d |\n", countChanged(diff), len(diff.Stacks), len(destructive))
+		for _, s := range diff.Stacks {
+			fmt.Fprintf(summary, "\n<details%s><summary>%s</summary>\n\n```diff\n%s\n```\n\n</details>\n",
+				map[bool]string{true: " open", false: ""}[s.HasChanges], s.Stack, strings.ReplaceAll(s.Text, "```", "'''"))
+		}
+		if runErr == nil && cfg.CommentOnPR {
+			if err := commentOnPR(ctx, r, cfg, diff); err != nil {
+				r.Warningf("could not comment the diff on the pull request: %v", err)
+			}
+		}
+	case "deploy":
+		hasChanges = deployChanged(output)
+	case "destroy":
+		hasChanges = runErr == nil
+	}
+	if err := r.SetOutput("has-changes", fmt.Sprint(hasChanges)); err != nil {
+		return fmt.Errorf("setting output has-changes: %w", err)
+	}
+
+	outs, err := cdk.ReadOutputs(outputsFile)
+	if err != nil {
+		return err
+	}
+	if err := r.SetOutput("stack-outputs", outs.JSON()); err != nil {
+		return fmt.Errorf("setting output stack-outputs: %w", err)
+	}
+	if table := outs.Markdown(); table != "" {
+		summary.WriteString("\n### Stack outputs\n\n" + table)
+	}
+	if err := r.AddSummary(summary.String()); err != nil {
+		r.Warningf("could not write the job summary: %v", err)
+	}
+
+	if runErr != nil {
+		return cdk.Explain(runErr, output, cfg.Command)
+	}
+	if cfg.FailOnDestructive && len(destructive) > 0 {
+		return fmt.Errorf("fail-on-destructive-changes: the diff deletes or replaces resources:\n  %s", strings.Join(destructive, "\n  "))
+	}
+	return nil
+}
+
+func countChanged(d cdk.DiffResult) int {
+	n := 0
+	for _, s := range d.Stacks {
+		if s.HasChanges {
+			n++
+		}
+	}
+	return n
+}
+
+// deployChanged is false only when every deployed stack reported "(no changes)".
+func deployChanged(output string) bool {
+	out := cdk.StripANSI(output)
+	deployed := strings.Count(out, "✅")
+	unchanged := strings.Count(out, "(no changes)")
+	return deployed == 0 || unchanged < deployed
+}
+
+func commentOnPR(ctx context.Context, r *ghactions.Runner, cfg Config, diff cdk.DiffResult) error {
+	pr := cdk.PullRequestNumber(r.Getenv("GITHUB_EVENT_PATH"), r.Getenv("GITHUB_REF"))
+	if pr == 0 {
+		return nil // not a pull request run
+	}
+	if cfg.GitHubToken == "" {
+		return fmt.Errorf("github-token is empty")
+	}
+	gh := &cdk.GitHub{APIURL: r.Getenv("GITHUB_API_URL"), Repo: r.Getenv("GITHUB_REPOSITORY"), Token: cfg.GitHubToken}
+	runURL := ""
+	if s, repo, id := r.Getenv("GITHUB_SERVER_URL"), r.Getenv("GITHUB_REPOSITORY"), r.Getenv("GITHUB_RUN_ID"); s != "" && repo != "" && id != "" {
+		runURL = s + "/" + repo + "/actions/runs/" + id
+	}
+	for _, s := range diff.Stacks {
+		if err := gh.UpsertStackComments(ctx, pr, s.Stack, cdk.RenderComments(s, runURL)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
