@@ -97,7 +97,7 @@ function selectAlternative(e) {
   const refs = JSON.stringify(schema.oneOf || []);
   const inst = e.instance;
   const alts = schema.oneOf || [];
-  if (alts.length && alts.every((a) => a.type === 'array' || a.type === 'object')) {
+  if (alts.length === 2 && new Set(alts.map((a) => a.type)).size === 2 && alts.every((a) => a.type === 'array' || a.type === 'object')) {
     // list form vs map form (interfaces/InputVariables.json, OutputArtifacts.json)
     const want = Array.isArray(inst) ? 'array' : typeof inst === 'object' && inst !== null ? 'object' : '';
     const i = alts.findIndex((a) => a.type === want);
