@@ -133,7 +133,9 @@ func TestCodeCatalystSchemaCharacterization(t *testing.T) {
 		{name: "SchemaVersion any string", doc: replace(`"1.0"`, `"2.0"`), valid: true, quirk: true},
 		{name: "SchemaVersion number", doc: replace(`"1.0"`, `1.0`), valid: true, quirk: true},
 		{name: "no actions", doc: "Name: wf\nSchemaVersion: \"1.0\"\nActions: {}\n", valid: true, quirk: true},
-		{name: "51 actions", doc: "Name: wf\nSchemaVersion: \"1.0\"\nActions:\n" + many(51, func(i int) string { return fmt.Sprintf("  A%d: {Identifier: aws/build@v1, Configuration: {Steps: []}}\n", i) }), valid: true, quirk: true},
+		{name: "51 actions", doc: "Name: wf\nSchemaVersion: \"1.0\"\nActions:\n" + many(51, func(i int) string {
+			return fmt.Sprintf("  A%d: {Identifier: aws/build@v1, Configuration: {Steps: []}}\n", i)
+		}), valid: true, quirk: true},
 		{name: "DependsOn unknown action", doc: act("DependsOn: [Nope]"), valid: true, quirk: true},
 		{name: "DependsOn itself", doc: act("DependsOn: [Build]"), valid: true, quirk: true},
 		{name: "EC2 Fleet any name (provisioned fleet)", doc: top("Compute:\n  Type: EC2\n  Fleet: my-fleet"), valid: true, quirk: true},
