@@ -126,14 +126,14 @@ func checkDependsOn(c *checker, n *yaml.Node, owner string) []*yaml.Node {
 // checkAction checks one action.
 func checkAction(c *checker, wf *ccWorkflow, a *ccAction, n *yaml.Node) {
 	what := "action " + a.name
-	o, ok := c.mapping(n, what)
-	if !ok {
+	if n == nil || n.Kind != yaml.MappingNode {
+		c.mapping(n, what)
 		return
 	}
-	idNode := o.get("Identifier")
+	idNode := peek(n, "Identifier")
 	id := ""
 	if idNode == nil {
-		c.errorf("cc-identifier", o.node, "%s has no Identifier (for example aws/build@v1)", what)
+		c.errorf("cc-identifier", n, "%s has no Identifier (for example aws/build@v1)", what)
 	} else if v, ok := c.str(idNode, what+".Identifier"); ok {
 		id = v
 		if !identifierForm.MatchString(v) {
@@ -150,7 +150,7 @@ func checkAction(c *checker, wf *ccWorkflow, a *ccAction, n *yaml.Node) {
 	if runner || steps {
 		required = []string{"Configuration"}
 	}
-	o, _ = c.object(n, what, keys, required)
+	o, _ := c.object(n, what, keys, required)
 	if cfg := o.get("Configuration"); cfg != nil {
 		switch {
 		case runner:

@@ -125,19 +125,20 @@ func checkTriggers(c *checker, n *yaml.Node) {
 	}
 	for i, it := range items {
 		what := fmt.Sprintf("Triggers[%d]", i)
-		o, ok := c.mapping(it, what)
-		if !ok {
+		if it == nil || it.Kind != yaml.MappingNode {
+			c.mapping(it, what)
 			continue
 		}
-		t := o.get("Type")
+		t := peek(it, "Type")
 		if t == nil {
-			c.errorf("cc-required", o.node, "%s is missing required key \"Type\"", what)
+			c.errorf("cc-required", it, "%s is missing required key \"Type\"", what)
 			continue
 		}
 		typ, ok := c.enum("cc-trigger-type", t, what+".Type", "PUSH", "PULLREQUEST", "SCHEDULE")
 		if !ok {
 			continue
 		}
+		var o object
 		switch typ {
 		case "PUSH":
 			o, _ = c.object(it, what+" (PUSH)", []string{"Type", "Branches", "FilesChanged"}, nil)

@@ -239,6 +239,20 @@ func (c *checker) enum(rule string, n *yaml.Node, what string, values ...string)
 	return v, true
 }
 
+// peek returns the value of key in mapping n without reporting anything.
+func peek(n *yaml.Node, key string) *yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return resolve(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
 // walkScalars calls fn for every scalar under n.
 func walkScalars(n *yaml.Node, fn func(*yaml.Node)) {
 	if n == nil {
