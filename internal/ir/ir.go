@@ -1,0 +1,350 @@
+// Package ir is actionport's target-neutral model of a CI workflow.
+//
+// The front end (internal/translate) is the only place that understands
+// GitHub Actions; it lowers a workflow into this model. Emitters
+// (internal/emit/...) read only this model. Every construct of the input ends
+// up translated into a field here, or as a Dropped item with a diagnostic.
+package ir
+
+import "github.com/actionport/actionport/internal/diag"
+
+// Pos is a source position.
+type Pos = diag.Pos
+
+// Workflow is one translated workflow file.
+type Workflow struct {
+	// Source is the input path as given by the user.
+	Source string
+	// Name is the workflow's display name (unsanitized); BaseName is the file's base name without extension.
+	Name, BaseName string
+	Triggers       Triggers
+	// Concurrency of whole-workflow runs.
+	Concurrency Concurrency
+	// Env is the workflow-level env.
+	Env []EnvVar
+	// Inputs are workflow_dispatch inputs.
+	Inputs []Input
+	// Jobs in a deterministic topological order (dependencies first, then source order).
+	Jobs []*Job
+	// Dropped holds top-level items that could not be translated.
+	Dropped []Dropped
+	// DefaultBranch used for schedule triggers.
+	DefaultBranch string
+	// Src is the input text, for keeping untranslated items as comments.
+	Src *Source
+}
+
+// Triggers are the events that start the workflow.
+type Triggers struct {
+	Push        *PushTrigger
+	PullRequest *PullRequestTrigger
+	Schedules   []Schedule
+	// Manual is true when workflow_dispatch (or any manual start) is allowed.
+	Manual bool
+}
+
+// Filter is a list of glob patterns, kept as written in GitHub (with "!" negations removed into Exclude).
+type Filter struct {
+	Include []Pattern
+	Exclude []Pattern
+}
+
+// Empty reports whether the filter has no patterns.
+func (f Filter) Empty() bool { return len(f.Include) == 0 && len(f.Exclude) == 0 }
+
+// Pattern is one GitHub glob pattern with its position.
+type Pattern struct {
+	Glob string
+	Pos  Pos
+}
+
+// PushTrigger mirrors on.push.
+type PushTrigger struct {
+	Branches, Tags, Paths Filter
+	Pos                   Pos
+}
+
+// PullRequestEvent is a target-neutral pull request activity.
+type PullRequestEvent string
+
+// Pull request activities.
+const (
+	PROpened   PullRequestEvent = "opened"
+	PRUpdated  PullRequestEvent = "updated" // synchronize / new commits
+	PRClosed   PullRequestEvent = "closed"
+	PRReopened PullRequestEvent = "reopened"
+)
+
+// PullRequestTrigger mirrors on.pull_request (branches are destination branches).
+type PullRequestTrigger struct {
+	Events          []PullRequestEvent
+	Branches, Paths Filter
+	Pos             Pos
+}
+
+// Schedule is one cron entry, already validated as a 5-field POSIX cron in UTC.
+type Schedule struct {
+	// Fields are minute, hour, day-of-month, month, day-of-week as written.
+	Fields [5]string
+	Cron   string
+	// EventBridge is the 6-field EventBridge form: "m h dom mon dow year" with "?" in one day field.
+	EventBridge string
+	// MinIntervalMinutes is the shortest gap between two runs (0 when not computed).
+	MinIntervalMinutes int
+	Pos                Pos
+}
+
+// Concurrency controls overlapping runs.
+type Concurrency struct {
+	// Set is true when the workflow declares concurrency.
+	Set              bool
+	CancelInProgress bool
+	Pos              Pos
+}
+
+// Input is a workflow_dispatch input.
+type Input struct {
+	Name, Description, Default string
+	Required                   bool
+	Pos                        Pos
+}
+
+// EnvVar is one environment variable whose value may contain references.
+type EnvVar struct {
+	Name  string
+	Value Value
+	Pos   Pos
+}
+
+// Job is one GitHub job (one matrix combination after expansion).
+type Job struct {
+	// ID is the GitHub job id; for a matrix combination it is the base id.
+	ID string
+	// Name is a display name, unsanitized (includes matrix values for combinations).
+	Name string
+	// Group is the GitHub job id for matrix combinations ("" otherwise).
+	Group string
+	// MatrixValues are the combination's values, in key order.
+	MatrixValues []MatrixValue
+	Needs        []string // job Keys (see Key)
+	Key          string   // unique, stable key of this job (id, or id + combination index)
+	Pos          Pos
+
+	Runner      Runner
+	Container   *Container
+	Services    []Service
+	Env         []EnvVar
+	Environment *Environment
+	// If is the job condition (nil: always, given dependencies succeeded).
+	If *Cond
+	// TimeoutMinutes is 0 when unset.
+	TimeoutMinutes  int
+	ContinueOnError bool
+	Defaults        RunDefaults
+	Steps           []*Step
+	Outputs         []Output
+	// Checkout describes how the source is used.
+	Checkout Checkout
+	// Uploads and Downloads are artifacts passed between jobs.
+	Uploads   []Artifact
+	Downloads []ArtifactUse
+	Caches    []Cache
+	AWS       *AWSCredentials
+	// Runtimes from setup-* actions (e.g. "nodejs": "20").
+	Runtimes []Runtime
+	// UsesActions is true when any step remains a GitHub action ("uses").
+	UsesActions bool
+	// IDTokenWrite is true when permissions grant id-token: write.
+	IDTokenWrite bool
+	Dropped      []Dropped
+}
+
+// MatrixValue is one matrix key/value of a combination.
+type MatrixValue struct{ Key, Value string }
+
+// Runner is where a job runs.
+type Runner struct {
+	Labels []string
+	OS     string // linux, windows, macos, or "" when unknown
+	Arch   string // x64, arm64
+	// Size is a hint: "" default, or "large", "xlarge", "2xlarge".
+	Size string
+	// SelfHosted is true for self-hosted labels.
+	SelfHosted bool
+	// Mapped is the config-provided target compute ("" when none).
+	Mapped string
+	Pos    Pos
+}
+
+// Container is the job's container.
+type Container struct {
+	Image   string
+	Env     []EnvVar
+	Options string
+	// HasCredentials is true when registry credentials were given.
+	HasCredentials bool
+	Pos            Pos
+}
+
+// Service is a sidecar container.
+type Service struct {
+	Name    string
+	Image   string
+	Ports   []string
+	Env     []EnvVar
+	Options string
+	Pos     Pos
+}
+
+// Environment is a GitHub deployment environment.
+type Environment struct {
+	Name string
+	URL  string
+	// Protected is true when the environment needs an approval gate.
+	Protected bool
+	// Target environment, connection and role from config (may be empty).
+	TargetName, Connection, Role string
+	Pos                          Pos
+}
+
+// RunDefaults is defaults.run merged from workflow and job.
+type RunDefaults struct {
+	Shell, WorkingDirectory string
+}
+
+// Output is a job output.
+type Output struct {
+	Name  string
+	Value Value
+	Pos   Pos
+}
+
+// Checkout records how the job uses its source.
+type Checkout struct {
+	// Used is true when the job checks out its own repository.
+	Used bool
+	// FullHistory is true when fetch-depth: 0 or tags were requested.
+	FullHistory bool
+	// Path is a non-default checkout path ("" when the workspace root).
+	Path string
+	// Submodules requested.
+	Submodules bool
+}
+
+// Artifact is an upload-artifact.
+type Artifact struct {
+	Name  string
+	Paths []string
+	Pos   Pos
+}
+
+// ArtifactUse is a download-artifact.
+type ArtifactUse struct {
+	Name string
+	// Path is where the job expects the files ("" means the workspace).
+	Path string
+	// FromJob is the Key of the producing job ("" when unknown).
+	FromJob string
+	Pos     Pos
+}
+
+// Cache is an actions/cache entry.
+type Cache struct {
+	Paths []string
+	Key   Value
+	// RestoreKeys are prefixes.
+	RestoreKeys []Value
+	Pos         Pos
+}
+
+// AWSCredentials comes from aws-actions/configure-aws-credentials.
+type AWSCredentials struct {
+	RoleARN Value
+	Region  Value
+	// Account is the 12-digit account of RoleARN when literal.
+	Account string
+	// UsesKeys is true when static access keys were configured.
+	UsesKeys bool
+	Pos      Pos
+}
+
+// Runtime is a language runtime requested by a setup-* action.
+type Runtime struct {
+	Name    string // nodejs, python, java, golang, dotnet
+	Version string // as written; may be empty
+	Pos     Pos
+}
+
+// StepKind distinguishes shell steps from action steps.
+type StepKind int
+
+// Step kinds.
+const (
+	StepRun StepKind = iota
+	StepAction
+)
+
+// Step is one step that remains to be executed on the target.
+type Step struct {
+	Kind StepKind
+	ID   string // GitHub step id ("" when none)
+	Name string
+	Pos  Pos
+	If   *Cond
+	Env  []EnvVar
+	// ContinueOnError and TimeoutMinutes (0 = none).
+	ContinueOnError bool
+	TimeoutMinutes  int
+
+	// Run step fields.
+	Run              Value
+	Shell            string // as requested, "" for default
+	WorkingDirectory string
+
+	// Action step fields.
+	Uses string
+	With []EnvVar // inputs, in source order
+
+	// Runtime is set for setup-* actions; emitters that install runtimes
+	// natively may drop the step.
+	Runtime *Runtime
+
+	// Note is a translation note rendered as a comment next to the step.
+	Note string
+	// Outputs names the step outputs read by later steps or jobs.
+	Outputs []string
+}
+
+// Label returns a human label for the step.
+func (s *Step) Label() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	if s.Kind == StepAction {
+		return s.Uses
+	}
+	return firstLine(s.Run.Source())
+}
+
+func firstLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// Dropped is an input item that could not be translated: it is kept in the
+// output as commented original YAML with the reason.
+type Dropped struct {
+	// What is a short label ("step", "trigger release", "services").
+	What string
+	// YAML is the original text, as in the source file.
+	YAML   string
+	Reason string
+	Rule   string
+	Pos    Pos
+	// After places the item: index of the step after which it stood (-1: before all steps).
+	After int
+}

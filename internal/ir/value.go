@@ -1,0 +1,168 @@
+package ir
+
+import "strings"
+
+// RefKind says what a reference points at.
+type RefKind int
+
+// Reference kinds.
+const (
+	// RefContext is a GitHub context property such as github.sha or runner.os (Name is the dotted path).
+	RefContext RefKind = iota
+	// RefSecret is secrets.NAME.
+	RefSecret
+	// RefVar is vars.NAME (a configuration variable).
+	RefVar
+	// RefEnv is env.NAME.
+	RefEnv
+	// RefInput is inputs.NAME (workflow_dispatch).
+	RefInput
+	// RefJobOutput is needs.JOB.outputs.NAME (Job is the producing job's Key).
+	RefJobOutput
+	// RefStepOutput is steps.ID.outputs.NAME within the same job.
+	RefStepOutput
+	// RefStepOutcome is steps.ID.outcome or steps.ID.conclusion.
+	RefStepOutcome
+	// RefExpr is an expression the front end could not lower; Name holds its source text.
+	RefExpr
+)
+
+// Ref is a translated ${{ }} reference.
+type Ref struct {
+	Kind RefKind
+	// Name is the context path, secret, variable, env, input or output name.
+	Name string
+	// Job is the producing job key (RefJobOutput); Step is the step id (RefStepOutput, RefStepOutcome).
+	Job, Step string
+	// Source is the expression as written, without ${{ }}.
+	Source string
+	Pos    Pos
+}
+
+// Part is a literal string or a reference.
+type Part struct {
+	Lit string
+	Ref *Ref
+}
+
+// Value is text with embedded references.
+type Value struct {
+	Parts []Part
+	// Raw is the original text as written in the workflow.
+	Raw string
+	Pos Pos
+}
+
+// Literal returns a Value holding only text.
+func Literal(s string) Value {
+	if s == "" {
+		return Value{}
+	}
+	return Value{Parts: []Part{{Lit: s}}, Raw: s}
+}
+
+// Source returns the original text.
+func (v Value) Source() string { return v.Raw }
+
+// IsLiteral reports whether the value contains no reference.
+func (v Value) IsLiteral() bool {
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// String concatenates the literal parts and renders references with f.
+func (v Value) String(f func(*Ref) string) string {
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			b.WriteString(f(p.Ref))
+		} else {
+			b.WriteString(p.Lit)
+		}
+	}
+	return b.String()
+}
+
+// Text returns the value when it is literal, or its raw source otherwise.
+func (v Value) Text() string {
+	if v.IsLiteral() {
+		return v.String(nil)
+	}
+	return v.Raw
+}
+
+// Refs returns the references in the value.
+func (v Value) Refs() []*Ref {
+	var rs []*Ref
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			rs = append(rs, p.Ref)
+		}
+	}
+	return rs
+}
+
+// CondOp is the operator of a condition node.
+type CondOp int
+
+// Condition operators.
+const (
+	CondTrue       CondOp = iota // constant true
+	CondFalse                    // constant false
+	CondAnd                      // all Args
+	CondOr                       // any of Args
+	CondNot                      // not Args[0]
+	CondEq                       // Left == Right (case-insensitive, as GitHub)
+	CondNe                       // Left != Right
+	CondContains                 // contains(Left, Right)
+	CondStartsWith               // startsWith(Left, Right)
+	CondEndsWith                 // endsWith(Left, Right)
+	CondTruthy                   // Left is non-empty
+	CondSuccess                  // success()
+	CondFailure                  // failure()
+	CondAlways                   // always()
+	CondCancelled                // cancelled()
+)
+
+// Operand is a literal or a reference in a condition.
+type Operand struct {
+	Lit string
+	Ref *Ref
+}
+
+// Cond is a translated if: condition.
+type Cond struct {
+	Op          CondOp
+	Args        []*Cond
+	Left, Right Operand
+	// Source is the original condition text; Pos its position.
+	Source string
+	Pos    Pos
+}
+
+// Walk calls f for c and every descendant.
+func (c *Cond) Walk(f func(*Cond)) {
+	if c == nil {
+		return
+	}
+	f(c)
+	for _, a := range c.Args {
+		a.Walk(f)
+	}
+}
+
+// HasStatus reports whether the condition uses a status function (always(), failure(), ...).
+func (c *Cond) HasStatus() bool {
+	found := false
+	c.Walk(func(n *Cond) {
+		switch n.Op {
+		case CondSuccess, CondFailure, CondAlways, CondCancelled:
+			found = true
+		}
+	})
+	return found
+}

@@ -1,0 +1,134 @@
+package translate
+
+import (
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// cond lowers an if: condition. ok is false when some part of it has no
+// target-neutral meaning; the caller reports that.
+func (t *translator) cond(s *actionlint.String, sc *scope) (c *ir.Cond, ok bool) {
+	if s == nil || strings.TrimSpace(s.Value) == "" {
+		return nil, true
+	}
+	text := strings.TrimSpace(s.Value)
+	offset := strings.Index(s.Value, text)
+	// "if: ${{ x }}" and "if: x" mean the same; only a single wrapped expression is unwrapped.
+	if strings.HasPrefix(text, "${{") && strings.HasSuffix(text, "}}") && strings.Count(text, "${{") == 1 {
+		text = strings.TrimSuffix(strings.TrimPrefix(text, "${{"), "}}")
+		offset += 3
+	}
+	pos := t.offsetPos(s, offset)
+	l := actionlint.NewExprLexer(text + "}}")
+	node, err := actionlint.NewExprParser().Parse(l)
+	if err != nil {
+		t.diag(ruleExprSyntax, errSev, t.offsetPos(s, offset+err.Offset), "invalid condition: %s; fix the expression in the source workflow", err.Message)
+		return nil, false
+	}
+	c, ok = t.lowerCond(node, strings.TrimSpace(text), pos, sc)
+	if c != nil {
+		c.Source = strings.TrimSpace(s.Value)
+		c.Pos = t.pos(s.Pos)
+	}
+	return c, ok
+}
+
+func (t *translator) lowerCond(n actionlint.ExprNode, src string, pos ir.Pos, sc *scope) (*ir.Cond, bool) {
+	switch n := n.(type) {
+	case *actionlint.BoolNode:
+		if n.Value {
+			return &ir.Cond{Op: ir.CondTrue}, true
+		}
+		return &ir.Cond{Op: ir.CondFalse}, true
+	case *actionlint.LogicalOpNode:
+		l, ok1 := t.lowerCond(n.Left, src, pos, sc)
+		r, ok2 := t.lowerCond(n.Right, src, pos, sc)
+		op := ir.CondAnd
+		if n.Kind == actionlint.LogicalOpNodeKindOr {
+			op = ir.CondOr
+		}
+		return &ir.Cond{Op: op, Args: []*ir.Cond{l, r}}, ok1 && ok2
+	case *actionlint.NotOpNode:
+		a, ok := t.lowerCond(n.Operand, src, pos, sc)
+		return &ir.Cond{Op: ir.CondNot, Args: []*ir.Cond{a}}, ok
+	case *actionlint.CompareOpNode:
+		if n.Kind != actionlint.CompareOpNodeKindEq && n.Kind != actionlint.CompareOpNodeKindNotEq {
+			return nil, false
+		}
+		l, ok1 := t.operand(n.Left, src, pos, sc)
+		r, ok2 := t.operand(n.Right, src, pos, sc)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		op := ir.CondEq
+		if n.Kind == actionlint.CompareOpNodeKindNotEq {
+			op = ir.CondNe
+		}
+		return foldCompare(&ir.Cond{Op: op, Left: l, Right: r}), true
+	case *actionlint.FuncCallNode:
+		switch strings.ToLower(n.Callee) {
+		case "success":
+			return &ir.Cond{Op: ir.CondSuccess}, true
+		case "failure":
+			return &ir.Cond{Op: ir.CondFailure}, true
+		case "always":
+			return &ir.Cond{Op: ir.CondAlways}, true
+		case "cancelled":
+			return &ir.Cond{Op: ir.CondCancelled}, true
+		case "contains", "startswith", "endswith":
+			if len(n.Args) != 2 {
+				return nil, false
+			}
+			l, ok1 := t.operand(n.Args[0], src, pos, sc)
+			r, ok2 := t.operand(n.Args[1], src, pos, sc)
+			if !ok1 || !ok2 {
+				return nil, false
+			}
+			op := map[string]ir.CondOp{"contains": ir.CondContains, "startswith": ir.CondStartsWith, "endswith": ir.CondEndsWith}[strings.ToLower(n.Callee)]
+			return &ir.Cond{Op: op, Left: l, Right: r}, true
+		}
+		return nil, false
+	}
+	if o, ok := t.operand(n, src, pos, sc); ok {
+		if o.Ref == nil {
+			if o.Lit == "" || o.Lit == "false" || o.Lit == "0" {
+				return &ir.Cond{Op: ir.CondFalse}, true
+			}
+			return &ir.Cond{Op: ir.CondTrue}, true
+		}
+		return &ir.Cond{Op: ir.CondTruthy, Left: o}, true
+	}
+	return nil, false
+}
+
+// foldCompare evaluates comparisons of two literals (common after matrix substitution).
+func foldCompare(c *ir.Cond) *ir.Cond {
+	if c.Left.Ref != nil || c.Right.Ref != nil {
+		return c
+	}
+	eq := strings.EqualFold(c.Left.Lit, c.Right.Lit)
+	if (c.Op == ir.CondEq) == eq {
+		return &ir.Cond{Op: ir.CondTrue}
+	}
+	return &ir.Cond{Op: ir.CondFalse}
+}
+
+func (t *translator) operand(n actionlint.ExprNode, src string, pos ir.Pos, sc *scope) (ir.Operand, bool) {
+	ps := t.lowerExpr(n, src, pos, sc)
+	switch len(ps) {
+	case 0:
+		return ir.Operand{}, true
+	case 1:
+		if ps[0].Ref != nil {
+			if ps[0].Ref.Kind == ir.RefExpr {
+				return ir.Operand{}, false
+			}
+			return ir.Operand{Ref: ps[0].Ref}, true
+		}
+		return ir.Operand{Lit: ps[0].Lit}, true
+	}
+	return ir.Operand{}, false
+}

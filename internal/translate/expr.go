@@ -1,0 +1,264 @@
+package translate
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// scope is what an expression may refer to while one job (one matrix
+// combination) is being lowered.
+type scope struct {
+	// matrix holds the combination's values.
+	matrix map[string]actionlint.RawYAMLValue
+	// jobKey maps a GitHub job id to the IR key whose outputs stand for it.
+	jobKey map[string]string
+}
+
+// value lowers a YAML string that may contain ${{ }} expressions.
+func (t *translator) value(s *actionlint.String, sc *scope) ir.Value {
+	if s == nil {
+		return ir.Value{}
+	}
+	v := ir.Value{Raw: s.Value, Pos: t.pos(s.Pos)}
+	rest := s.Value
+	offset := 0
+	for {
+		idx := strings.Index(rest, "${{")
+		if idx < 0 {
+			break
+		}
+		body := rest[idx+3:]
+		l := actionlint.NewExprLexer(body)
+		node, err := actionlint.NewExprParser().Parse(l)
+		exprPos := t.offsetPos(s, offset+idx)
+		if err != nil {
+			// Not a valid expression: keep the text and report where.
+			t.diag(ruleExprSyntax, errSev, t.offsetPos(s, offset+idx+3+err.Offset), "invalid expression: %s; fix the expression in the source workflow", err.Message)
+			end := strings.Index(body, "}}")
+			if end < 0 {
+				break
+			}
+			v.Parts = appendLit(v.Parts, rest[:idx])
+			v.Parts = append(v.Parts, ir.Part{Ref: &ir.Ref{Kind: ir.RefExpr, Name: strings.TrimSpace(body[:end]), Source: strings.TrimSpace(body[:end]), Pos: exprPos}})
+			consumed := idx + 3 + end + 2
+			rest = rest[consumed:]
+			offset += consumed
+			continue
+		}
+		after := l.Offset() // just past "}}"
+		src := strings.TrimSpace(strings.TrimSuffix(body[:after], "}}"))
+		v.Parts = appendLit(v.Parts, rest[:idx])
+		v.Parts = append(v.Parts, t.lowerExpr(node, src, exprPos, sc)...)
+		consumed := idx + 3 + after
+		rest = rest[consumed:]
+		offset += consumed
+	}
+	v.Parts = appendLit(v.Parts, rest)
+	return v
+}
+
+func appendLit(ps []ir.Part, s string) []ir.Part {
+	if s == "" {
+		return ps
+	}
+	if n := len(ps); n > 0 && ps[n-1].Ref == nil {
+		ps[n-1].Lit += s
+		return ps
+	}
+	return append(ps, ir.Part{Lit: s})
+}
+
+// lowerExpr turns one parsed expression into parts: literals, references, or
+// an opaque RefExpr that emitters report.
+func (t *translator) lowerExpr(n actionlint.ExprNode, src string, pos ir.Pos, sc *scope) []ir.Part {
+	switch n := n.(type) {
+	case *actionlint.StringNode:
+		return []ir.Part{{Lit: n.Value}}
+	case *actionlint.IntNode:
+		return []ir.Part{{Lit: strconv.Itoa(n.Value)}}
+	case *actionlint.FloatNode:
+		return []ir.Part{{Lit: strconv.FormatFloat(n.Value, 'f', -1, 64)}}
+	case *actionlint.BoolNode:
+		return []ir.Part{{Lit: strconv.FormatBool(n.Value)}}
+	case *actionlint.NullNode:
+		return nil
+	case *actionlint.FuncCallNode:
+		if strings.EqualFold(n.Callee, "format") && len(n.Args) > 0 {
+			if f, ok := n.Args[0].(*actionlint.StringNode); ok {
+				if ps, ok := t.lowerFormat(f.Value, n.Args[1:], src, pos, sc); ok {
+					return ps
+				}
+			}
+		}
+	}
+	if path, ok := exprPath(n); ok {
+		if r, lit, ok := t.classify(path, src, pos, sc); ok {
+			if r == nil {
+				return []ir.Part{{Lit: lit}}
+			}
+			return []ir.Part{{Ref: r}}
+		}
+	}
+	return []ir.Part{{Ref: &ir.Ref{Kind: ir.RefExpr, Name: src, Source: src, Pos: pos}}}
+}
+
+// lowerFormat expands format('{0}-{1}', a, b) when every argument lowers.
+func (t *translator) lowerFormat(f string, args []actionlint.ExprNode, src string, pos ir.Pos, sc *scope) ([]ir.Part, bool) {
+	var out []ir.Part
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case c == '{' && i+1 < len(f) && f[i+1] == '{':
+			out = appendLit(out, "{")
+			i++
+		case c == '}' && i+1 < len(f) && f[i+1] == '}':
+			out = appendLit(out, "}")
+			i++
+		case c == '{':
+			end := strings.IndexByte(f[i:], '}')
+			if end < 0 {
+				return nil, false
+			}
+			k, err := strconv.Atoi(f[i+1 : i+end])
+			if err != nil || k < 0 || k >= len(args) {
+				return nil, false
+			}
+			for _, p := range t.lowerExpr(args[k], src, pos, sc) {
+				if p.Ref != nil && p.Ref.Kind == ir.RefExpr {
+					return nil, false
+				}
+				if p.Ref != nil {
+					out = append(out, p)
+				} else {
+					out = appendLit(out, p.Lit)
+				}
+			}
+			i += end
+		default:
+			out = appendLit(out, string(c))
+		}
+	}
+	return out, true
+}
+
+// exprPath returns the property path of a.b['c'].d, or false.
+func exprPath(n actionlint.ExprNode) ([]string, bool) {
+	switch n := n.(type) {
+	case *actionlint.VariableNode:
+		return []string{n.Name}, true
+	case *actionlint.ObjectDerefNode:
+		p, ok := exprPath(n.Receiver)
+		if !ok {
+			return nil, false
+		}
+		return append(p, n.Property), true
+	case *actionlint.IndexAccessNode:
+		s, ok := n.Index.(*actionlint.StringNode)
+		if !ok {
+			return nil, false
+		}
+		p, ok := exprPath(n.Operand)
+		if !ok {
+			return nil, false
+		}
+		return append(p, s.Value), true
+	}
+	return nil, false
+}
+
+// classify maps a property path to a reference, or to a literal (matrix
+// values); ok is false when the path is not one actionport understands.
+func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) (r *ir.Ref, lit string, ok bool) {
+	ref := func(k ir.RefKind, name string) *ir.Ref {
+		return &ir.Ref{Kind: k, Name: name, Source: src, Pos: pos}
+	}
+	head := strings.ToLower(path[0])
+	switch {
+	case head == "secrets" && len(path) == 2:
+		return ref(ir.RefSecret, path[1]), "", true
+	case head == "vars" && len(path) == 2:
+		return ref(ir.RefVar, path[1]), "", true
+	case head == "env" && len(path) == 2:
+		return ref(ir.RefEnv, path[1]), "", true
+	case head == "inputs" && len(path) == 2:
+		return ref(ir.RefInput, path[1]), "", true
+	case head == "github" && len(path) == 4 && strings.EqualFold(path[1], "event") && strings.EqualFold(path[2], "inputs"):
+		return ref(ir.RefInput, path[3]), "", true
+	case head == "matrix" && len(path) >= 2:
+		if sc != nil && sc.matrix != nil {
+			if v, found := matrixLookup(sc.matrix, path[1:]); found {
+				return nil, v, true
+			}
+			// A key this combination does not set evaluates to an empty string.
+			return nil, "", true
+		}
+		return nil, "", false
+	case head == "needs" && len(path) == 3 && strings.EqualFold(path[2], "result"):
+		// Targets start an action only after its dependencies succeeded.
+		return nil, "success", true
+	case head == "needs" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
+		key := path[1]
+		if sc != nil {
+			if k, found := sc.jobKey[path[1]]; found {
+				key = k
+			}
+		}
+		r := ref(ir.RefJobOutput, path[3])
+		r.Job = key
+		return r, "", true
+	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
+		r := ref(ir.RefStepOutput, path[3])
+		r.Step = path[1]
+		return r, "", true
+	case head == "steps" && len(path) == 3 && (strings.EqualFold(path[2], "outcome") || strings.EqualFold(path[2], "conclusion")):
+		r := ref(ir.RefStepOutcome, strings.ToLower(path[2]))
+		r.Step = path[1]
+		return r, "", true
+	case head == "github" || head == "runner" || head == "job" || head == "strategy":
+		lower := make([]string, len(path))
+		for i, p := range path {
+			lower[i] = strings.ToLower(p)
+		}
+		return ref(ir.RefContext, strings.Join(lower, ".")), "", true
+	}
+	return nil, "", false
+}
+
+// matrixLookup resolves matrix.a.b against a combination.
+func matrixLookup(m map[string]actionlint.RawYAMLValue, path []string) (string, bool) {
+	v, ok := m[path[0]]
+	for _, p := range path[1:] {
+		if !ok {
+			return "", false
+		}
+		o, isObj := v.(*actionlint.RawYAMLObject)
+		if !isObj {
+			return "", false
+		}
+		v, ok = o.Props[p]
+		if !ok {
+			// GitHub matches property names case-insensitively.
+			for k, pv := range o.Props {
+				if strings.EqualFold(k, p) {
+					v, ok = pv, true
+				}
+			}
+		}
+	}
+	if !ok {
+		return "", false
+	}
+	return rawText(v), true
+}
+
+// rawText renders a matrix value as GitHub would substitute it.
+func rawText(v actionlint.RawYAMLValue) string {
+	if s, ok := v.(*actionlint.RawYAMLString); ok {
+		return s.Value
+	}
+	return v.String()
+}

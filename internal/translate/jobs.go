@@ -1,0 +1,526 @@
+package translate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// jobs lowers every job, expanding matrices, and orders them topologically.
+func (t *translator) jobs(w *actionlint.Workflow) {
+	src := make([]*actionlint.Job, 0, len(w.Jobs))
+	for _, j := range w.Jobs {
+		src = append(src, j)
+	}
+	slices.SortFunc(src, func(a, b *actionlint.Job) int { return comparePos(t.pos(a.Pos), t.pos(b.Pos)) })
+
+	// First pass: expand matrices so that needs.X.outputs can be resolved to keys.
+	type expanded struct {
+		job    *actionlint.Job
+		combos []map[string]actionlint.RawYAMLValue
+	}
+	var all []expanded
+	keys := map[string][]string{} // GitHub job id -> IR keys
+	jobKey := map[string]string{} // GitHub job id -> key standing for its outputs
+	total := 0
+	for _, j := range src {
+		combos := t.matrix(j)
+		if total+len(combos) > MaxJobs {
+			t.drop(&t.wf.Dropped, "job "+j.ID.Value, ruleMatrixTooLarge, errSev, t.pos(j.Pos), -1,
+				"the workflow expands to more than %d jobs; job %q was not converted", MaxJobs, j.ID.Value)
+			continue
+		}
+		total += len(combos)
+		all = append(all, expanded{j, combos})
+		for i := range combos {
+			k := j.ID.Value
+			if len(combos) > 1 {
+				k = fmt.Sprintf("%s-%d", j.ID.Value, i+1)
+			}
+			keys[j.ID.Value] = append(keys[j.ID.Value], k)
+		}
+		ks := keys[j.ID.Value]
+		jobKey[j.ID.Value] = ks[len(ks)-1]
+	}
+
+	var jobs []*ir.Job
+	for _, e := range all {
+		j := e.job
+		if j.WorkflowCall != nil {
+			t.drop(&t.wf.Dropped, "job "+j.ID.Value, ruleReusableWorkflow, errSev, t.pos(j.WorkflowCall.Uses.Pos), -1,
+				"job %q calls the reusable workflow %q, which is not in this repository or could not be read; convert that workflow and run it as a separate pipeline, or copy its jobs here",
+				j.ID.Value, j.WorkflowCall.Uses.Value)
+			continue
+		}
+		for i, combo := range e.combos {
+			sc := &scope{matrix: combo, jobKey: jobKey}
+			ij := t.job(j, sc)
+			ij.Key = keys[j.ID.Value][i]
+			if len(e.combos) > 1 {
+				ij.Group = j.ID.Value
+			}
+			for _, n := range j.Needs {
+				ks, ok := keys[n.Value]
+				if !ok {
+					t.diag(ruleNeedsUnknown, errSev, t.pos(n.Pos), "job %q needs %q, which does not exist; the dependency was dropped", j.ID.Value, n.Value)
+					continue
+				}
+				ij.Needs = append(ij.Needs, ks...)
+			}
+			jobs = append(jobs, ij)
+		}
+	}
+	t.resolveArtifacts(jobs)
+	t.wf.Jobs = t.topoSort(jobs)
+}
+
+// topoSort orders jobs so that every job follows its dependencies; a cycle is
+// reported and broken by dropping the edges that close it.
+func (t *translator) topoSort(jobs []*ir.Job) []*ir.Job {
+	byKey := make(map[string]*ir.Job, len(jobs))
+	for _, j := range jobs {
+		byKey[j.Key] = j
+	}
+	state := map[string]int{} // 0 new, 1 visiting, 2 done
+	out := make([]*ir.Job, 0, len(jobs))
+	var visit func(j *ir.Job)
+	visit = func(j *ir.Job) {
+		state[j.Key] = 1
+		kept := j.Needs[:0]
+		for _, n := range j.Needs {
+			d := byKey[n]
+			if d == nil {
+				continue
+			}
+			switch state[n] {
+			case 1:
+				t.diag(ruleNeedsCycle, errSev, j.Pos, "job %q and %q need each other (a cycle); the dependency of %q on %q was dropped. Fix the needs: lists", j.ID, d.ID, j.Key, n)
+				continue
+			case 0:
+				visit(d)
+			}
+			kept = append(kept, n)
+		}
+		j.Needs = slices.Compact(kept)
+		state[j.Key] = 2
+		out = append(out, j)
+	}
+	for _, j := range jobs {
+		if state[j.Key] == 0 {
+			visit(j)
+		}
+	}
+	return out
+}
+
+// matrix expands strategy.matrix into combinations (one empty combination when there is none).
+func (t *translator) matrix(j *actionlint.Job) []map[string]actionlint.RawYAMLValue {
+	none := []map[string]actionlint.RawYAMLValue{nil}
+	if j.Strategy == nil || j.Strategy.Matrix == nil {
+		return none
+	}
+	m := j.Strategy.Matrix
+	if m.Expression != nil {
+		t.diag(ruleMatrixExpr, errSev, t.pos(m.Expression.Pos), "matrix %q is computed at run time; it cannot be expanded ahead of time. The job is converted once without matrix values: list the combinations explicitly", m.Expression.Value)
+		return none
+	}
+	rows := make([]*actionlint.MatrixRow, 0, len(m.Rows))
+	for name, r := range m.Rows {
+		if r.Name == nil {
+			r.Name = &actionlint.String{Value: name, Pos: m.Pos}
+		}
+		rows = append(rows, r)
+	}
+	slices.SortFunc(rows, func(a, b *actionlint.MatrixRow) int { return comparePos(t.pos(a.Name.Pos), t.pos(b.Name.Pos)) })
+	combos := []map[string]actionlint.RawYAMLValue{{}}
+	for _, r := range rows {
+		if r.Expression != nil {
+			t.diag(ruleMatrixExpr, errSev, t.pos(r.Expression.Pos), "matrix row %q is an expression (%s) and cannot be expanded ahead of time; list its values", r.Name.Value, r.Expression.Value)
+			continue
+		}
+		if len(r.Values) == 0 {
+			continue
+		}
+		if len(combos)*len(r.Values) > MaxMatrixCombinations {
+			t.diag(ruleMatrixTooLarge, errSev, t.pos(m.Pos), "the matrix has more than %d combinations; only the first row values were expanded. Reduce the matrix", MaxMatrixCombinations)
+			break
+		}
+		next := make([]map[string]actionlint.RawYAMLValue, 0, len(combos)*len(r.Values))
+		for _, c := range combos {
+			for _, v := range r.Values {
+				n := make(map[string]actionlint.RawYAMLValue, len(c)+1)
+				for k, x := range c {
+					n[k] = x
+				}
+				n[r.Name.Value] = v
+				next = append(next, n)
+			}
+		}
+		combos = next
+	}
+	if m.Exclude != nil {
+		if m.Exclude.Expression != nil {
+			t.diag(ruleMatrixExpr, errSev, t.pos(m.Exclude.Expression.Pos), "matrix exclude is an expression and was ignored")
+		}
+		combos = slices.DeleteFunc(combos, func(c map[string]actionlint.RawYAMLValue) bool {
+			for _, ex := range m.Exclude.Combinations {
+				if ex.Expression == nil && matches(c, ex.Assigns) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if m.Include != nil {
+		if m.Include.Expression != nil {
+			t.diag(ruleMatrixExpr, errSev, t.pos(m.Include.Expression.Pos), "matrix include is an expression and was ignored")
+		}
+		origKeys := map[string]bool{}
+		for _, r := range rows {
+			origKeys[r.Name.Value] = true
+		}
+		if len(rows) == 0 {
+			combos = nil
+		}
+		for _, inc := range m.Include.Combinations {
+			if inc.Expression != nil {
+				continue
+			}
+			// An include extends every combination whose original values it does
+			// not overwrite; if it extends none, it is added as a new combination.
+			extended := false
+			for _, c := range combos {
+				ok := true
+				for k, a := range inc.Assigns {
+					if origKeys[k] {
+						if v, has := c[k]; has && !v.Equals(a.Value) {
+							ok = false
+							break
+						}
+					}
+				}
+				if ok && len(rows) > 0 && overlaps(c, inc.Assigns, origKeys) {
+					for k, a := range inc.Assigns {
+						c[k] = a.Value
+					}
+					extended = true
+				}
+			}
+			if !extended {
+				n := map[string]actionlint.RawYAMLValue{}
+				for k, a := range inc.Assigns {
+					n[k] = a.Value
+				}
+				combos = append(combos, n)
+			}
+		}
+	}
+	if len(combos) > MaxMatrixCombinations {
+		t.diag(ruleMatrixTooLarge, errSev, t.pos(m.Pos), "the matrix has %d combinations, more than %d; only the first %d were converted", len(combos), MaxMatrixCombinations, MaxMatrixCombinations)
+		combos = combos[:MaxMatrixCombinations]
+	}
+	if len(combos) == 0 {
+		return none
+	}
+	return combos
+}
+
+// overlaps reports whether an include either names no original key or agrees on one.
+func overlaps(c map[string]actionlint.RawYAMLValue, as map[string]*actionlint.MatrixAssign, orig map[string]bool) bool {
+	named := false
+	for k := range as {
+		if orig[k] {
+			named = true
+			if v, ok := c[k]; ok && v.Equals(as[k].Value) {
+				return true
+			}
+		}
+	}
+	return !named
+}
+
+func matches(c map[string]actionlint.RawYAMLValue, as map[string]*actionlint.MatrixAssign) bool {
+	for k, a := range as {
+		v, ok := c[k]
+		if !ok || !v.Equals(a.Value) {
+			// Objects in exclude match when every listed property matches.
+			vo, ok1 := v.(*actionlint.RawYAMLObject)
+			ao, ok2 := a.Value.(*actionlint.RawYAMLObject)
+			if !ok || !ok1 || !ok2 || !subset(ao, vo) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func subset(a, b *actionlint.RawYAMLObject) bool {
+	for k, v := range a.Props {
+		w, ok := b.Props[k]
+		if !ok || !v.Equals(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// comboLabel renders a combination's values in key order, e.g. "ubuntu-latest, 20".
+func comboValues(c map[string]actionlint.RawYAMLValue) []ir.MatrixValue {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]ir.MatrixValue, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, ir.MatrixValue{Key: k, Value: rawText(c[k])})
+	}
+	return out
+}
+
+// job lowers one job for one matrix combination.
+func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
+	ij := &ir.Job{ID: j.ID.Value, Name: j.ID.Value, Pos: t.pos(j.ID.Pos)}
+	ij.MatrixValues = comboValues(sc.matrix)
+	if j.Name != nil {
+		ij.Name = t.value(j.Name, sc).String(func(r *ir.Ref) string { return "${{ " + r.Source + " }}" })
+	} else if len(ij.MatrixValues) > 0 {
+		vals := make([]string, len(ij.MatrixValues))
+		for i, v := range ij.MatrixValues {
+			vals[i] = v.Value
+		}
+		ij.Name = fmt.Sprintf("%s (%s)", j.ID.Value, strings.Join(vals, ", "))
+	}
+	ij.Runner = t.runner(j, sc)
+	if j.Container != nil {
+		ij.Container = t.container(j.Container, sc)
+	}
+	if j.Services != nil {
+		ij.Services = t.services(j.Services, sc)
+	}
+	ij.Env = t.env(j.Env, sc)
+	if j.Environment != nil && j.Environment.Name != nil {
+		ij.Environment = t.environment(j.Environment, sc)
+	}
+	if j.If != nil {
+		c, ok := t.cond(j.If, sc)
+		if !ok {
+			t.diag(ruleIfUntranslated, errSev, t.pos(j.If.Pos), "job condition %q cannot be translated; the job runs whenever its dependencies succeed. Rewrite it with branch or event checks, or gate the job by hand", j.If.Value)
+		} else {
+			ij.If = c
+		}
+	}
+	if j.TimeoutMinutes != nil {
+		if j.TimeoutMinutes.Expression != nil {
+			t.diag(ruleExprSyntax, warnSev, t.pos(j.TimeoutMinutes.Pos), "timeout-minutes is an expression; the target's default timeout applies")
+		} else {
+			ij.TimeoutMinutes = int(j.TimeoutMinutes.Value + 0.999)
+		}
+	}
+	if j.ContinueOnError != nil && (j.ContinueOnError.Value || j.ContinueOnError.Expression != nil) {
+		t.diag(ruleContinueOnError, warnSev, t.pos(j.ContinueOnError.Pos), "job continue-on-error has no equivalent: a failure of this job fails the run. Add '|| true' to the commands that may fail")
+		ij.ContinueOnError = true
+	}
+	if j.Concurrency != nil {
+		t.diag(ruleConcurrencyGroup, warnSev, t.pos(j.Concurrency.Pos), "job-level concurrency has no equivalent and was dropped; only the whole run's mode can be set")
+	}
+	if j.Permissions != nil {
+		if sc := j.Permissions.Scopes["id-token"]; sc != nil && sc.Value != nil && sc.Value.Value == "write" {
+			ij.IDTokenWrite = true
+		}
+		if j.Permissions.All != nil && j.Permissions.All.Value == "write-all" {
+			ij.IDTokenWrite = true
+		}
+	}
+	if j.Snapshot != nil {
+		t.diag(ruleSnapshot, errSev, t.pos(j.Pos), "job snapshot (custom runner images) has no equivalent and was dropped")
+	}
+	ij.Defaults = t.defaults(j)
+	for _, o := range j.Outputs {
+		ij.Outputs = append(ij.Outputs, ir.Output{Name: o.Name.Value, Value: t.value(o.Value, sc), Pos: t.pos(o.Name.Pos)})
+	}
+	slices.SortFunc(ij.Outputs, func(a, b ir.Output) int { return comparePos(a.Pos, b.Pos) })
+	t.steps(ij, j.Steps, sc)
+	markStepOutputs(ij)
+	return ij
+}
+
+func (t *translator) defaults(j *actionlint.Job) ir.RunDefaults {
+	var d ir.RunDefaults
+	apply := func(x *actionlint.Defaults) {
+		if x == nil || x.Run == nil {
+			return
+		}
+		if x.Run.Shell != nil {
+			d.Shell = x.Run.Shell.Value
+		}
+		if x.Run.WorkingDirectory != nil {
+			d.WorkingDirectory = x.Run.WorkingDirectory.Value
+		}
+	}
+	apply(t.wfDefaults)
+	apply(j.Defaults)
+	return d
+}
+
+// markStepOutputs records which step outputs are read, so emitters export only those.
+func markStepOutputs(j *ir.Job) {
+	used := map[string][]string{}
+	note := func(v ir.Value) {
+		for _, r := range v.Refs() {
+			if r.Kind == ir.RefStepOutput && !slices.Contains(used[r.Step], r.Name) {
+				used[r.Step] = append(used[r.Step], r.Name)
+			}
+		}
+	}
+	for _, o := range j.Outputs {
+		note(o.Value)
+	}
+	for _, s := range j.Steps {
+		note(s.Run)
+		for _, e := range s.Env {
+			note(e.Value)
+		}
+		for _, w := range s.With {
+			note(w.Value)
+		}
+		s.If.Walk(func(c *ir.Cond) {
+			for _, o := range []ir.Operand{c.Left, c.Right} {
+				if o.Ref != nil && o.Ref.Kind == ir.RefStepOutput && !slices.Contains(used[o.Ref.Step], o.Ref.Name) {
+					used[o.Ref.Step] = append(used[o.Ref.Step], o.Ref.Name)
+				}
+			}
+		})
+	}
+	for _, s := range j.Steps {
+		if s.ID != "" {
+			s.Outputs = used[s.ID]
+			slices.Sort(s.Outputs)
+		}
+	}
+}
+
+func (t *translator) runner(j *actionlint.Job, sc *scope) ir.Runner {
+	r := ir.Runner{}
+	if j.RunsOn == nil {
+		return r
+	}
+	if j.RunsOn.LabelsExpr != nil {
+		v := t.value(j.RunsOn.LabelsExpr, sc)
+		r.Pos = v.Pos
+		if !v.IsLiteral() {
+			t.diag(ruleRunnerExpr, errSev, v.Pos, "runs-on %q is computed at run time; the default Linux compute is used. Set the label explicitly or map it in .actionport.yml", j.RunsOn.LabelsExpr.Value)
+			return r
+		}
+		r.Labels = []string{strings.TrimSpace(v.String(nil))}
+	}
+	for _, l := range j.RunsOn.Labels {
+		v := t.value(l, sc)
+		if r.Pos.Line == 0 {
+			r.Pos = v.Pos
+		}
+		if !v.IsLiteral() {
+			t.diag(ruleRunnerExpr, errSev, v.Pos, "runner label %q is computed at run time; the default Linux compute is used. Set the label explicitly or map it in .actionport.yml", l.Value)
+			continue
+		}
+		r.Labels = append(r.Labels, v.String(nil))
+	}
+	if j.RunsOn.Group != nil {
+		r.Labels = append(r.Labels, "group:"+j.RunsOn.Group.Value)
+		r.SelfHosted = true
+	}
+	classifyRunner(&r)
+	for _, l := range r.Labels {
+		if _, ok := t.cfg.Runners[l]; ok {
+			r.Mapped = l
+		}
+	}
+	return r
+}
+
+// classifyRunner derives OS, architecture and size from GitHub-hosted label names.
+func classifyRunner(r *ir.Runner) {
+	for _, l := range r.Labels {
+		ll := strings.ToLower(l)
+		switch {
+		case ll == "self-hosted":
+			r.SelfHosted = true
+		case strings.HasPrefix(ll, "ubuntu") || ll == "linux":
+			r.OS = "linux"
+		case strings.HasPrefix(ll, "windows") || ll == "windows":
+			r.OS = "windows"
+		case strings.HasPrefix(ll, "macos") || ll == "macos":
+			r.OS = "macos"
+		}
+		if strings.Contains(ll, "arm") || strings.Contains(ll, "aarch64") {
+			r.Arch = "arm64"
+		}
+		for _, size := range []struct{ needle, size string }{{"64-core", "2xlarge"}, {"32-core", "2xlarge"}, {"16-core", "xlarge"}, {"8-core", "xlarge"}, {"4-core", "large"}} {
+			if strings.Contains(strings.ReplaceAll(ll, "cores", "core"), size.needle) {
+				r.Size = size.size
+				break
+			}
+		}
+	}
+	if r.Arch == "" {
+		r.Arch = "x64"
+	}
+	if r.OS == "macos" && r.Arch == "x64" && slices.ContainsFunc(r.Labels, func(s string) bool {
+		return strings.Contains(s, "14") || strings.Contains(s, "15") || strings.Contains(s, "latest")
+	}) {
+		r.Arch = "arm64"
+	}
+}
+
+func (t *translator) container(c *actionlint.Container, sc *scope) *ir.Container {
+	out := &ir.Container{Pos: t.pos(c.Pos), Env: t.env(c.Env, sc), HasCredentials: c.Credentials != nil}
+	if c.Image != nil {
+		out.Image = t.value(c.Image, sc).String(func(r *ir.Ref) string { return "${{ " + r.Source + " }}" })
+	}
+	if c.Options != nil {
+		out.Options = c.Options.Value
+	}
+	return out
+}
+
+func (t *translator) services(s *actionlint.Services, sc *scope) []ir.Service {
+	if s.Expression != nil {
+		t.diag(ruleExprSyntax, errSev, t.pos(s.Expression.Pos), "services given as an expression cannot be translated")
+		return nil
+	}
+	var out []ir.Service
+	for _, svc := range s.Value {
+		if svc.Container == nil {
+			continue
+		}
+		c := t.container(svc.Container, sc)
+		x := ir.Service{Name: svc.Name.Value, Image: c.Image, Env: c.Env, Options: c.Options, Pos: t.pos(svc.Name.Pos)}
+		for _, p := range svc.Container.Ports {
+			x.Ports = append(x.Ports, t.value(p, sc).Text())
+		}
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b ir.Service) int { return comparePos(a.Pos, b.Pos) })
+	return out
+}
+
+func (t *translator) environment(e *actionlint.Environment, sc *scope) *ir.Environment {
+	v := t.value(e.Name, sc)
+	name := v.Text()
+	out := &ir.Environment{Name: name, Pos: v.Pos}
+	if e.URL != nil {
+		out.URL = e.URL.Value
+	}
+	if !v.IsLiteral() {
+		t.diag(ruleExprSyntax, warnSev, v.Pos, "environment name %q is computed at run time; the expression text is used as the name. Map it in .actionport.yml", e.Name.Value)
+	}
+	out.Protected = t.cfg.IsProtected(name)
+	if m, ok := t.cfg.Environments[name]; ok {
+		out.TargetName, out.Connection, out.Role = m.Name, m.Connection, m.Role
+	}
+	return out
+}

@@ -1,0 +1,247 @@
+package translate
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// actionRef splits "owner/repo/path@ref" into the lower-cased "owner/repo/path" and ref.
+func actionRef(uses string) (name, ref string) {
+	name, ref, _ = strings.Cut(uses, "@")
+	return strings.ToLower(name), ref
+}
+
+var setupRuntimes = map[string]struct{ runtime, input string }{
+	"actions/setup-node":     {"nodejs", "node-version"},
+	"actions/setup-python":   {"python", "python-version"},
+	"actions/setup-java":     {"java", "java-version"},
+	"actions/setup-go":       {"golang", "go-version"},
+	"actions/setup-dotnet":   {"dotnet", "dotnet-version"},
+	"ruby/setup-ruby":        {"ruby", "ruby-version"},
+	"shivammathur/setup-php": {"php", "php-version"},
+}
+
+var accountInARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
+
+// steps lowers a job's steps, absorbing the well-known actions into job fields.
+func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
+	for _, s := range steps {
+		after := len(j.Steps) - 1
+		st := &ir.Step{Pos: t.pos(s.Pos)}
+		if s.ID != nil {
+			st.ID = s.ID.Value
+		}
+		if s.Name != nil {
+			st.Name = t.value(s.Name, sc).Text()
+		}
+		st.Env = t.env(s.Env, sc)
+		if s.If != nil {
+			c, ok := t.cond(s.If, sc)
+			if !ok {
+				t.diag(ruleIfUntranslated, errSev, t.pos(s.If.Pos), "step condition %q cannot be translated; the step runs unconditionally. Rewrite it with branch, event or step-outcome checks", s.If.Value)
+				st.Note = "condition not translated: " + s.If.Value
+			} else {
+				st.If = c
+			}
+		}
+		if s.ContinueOnError != nil {
+			if s.ContinueOnError.Expression != nil {
+				t.diag(ruleExprSyntax, warnSev, t.pos(s.ContinueOnError.Pos), "continue-on-error is an expression; treated as false")
+			} else {
+				st.ContinueOnError = s.ContinueOnError.Value
+			}
+		}
+		if s.TimeoutMinutes != nil {
+			if s.TimeoutMinutes.Expression != nil {
+				t.diag(ruleStepTimeout, warnSev, t.pos(s.TimeoutMinutes.Pos), "step timeout-minutes is an expression and was dropped")
+			} else {
+				st.TimeoutMinutes = int(s.TimeoutMinutes.Value + 0.999)
+			}
+		}
+		switch e := s.Exec.(type) {
+		case *actionlint.ExecRun:
+			st.Kind = ir.StepRun
+			st.Run = t.value(e.Run, sc)
+			if e.Shell != nil {
+				st.Shell = e.Shell.Value
+			}
+			if e.WorkingDirectory != nil {
+				st.WorkingDirectory = t.value(e.WorkingDirectory, sc).Text()
+			}
+			j.Steps = append(j.Steps, st)
+		case *actionlint.ExecAction:
+			if t.action(j, st, e, sc, after) {
+				j.Steps = append(j.Steps, st)
+			}
+		}
+	}
+}
+
+// with returns the action inputs in source order.
+func (t *translator) with(e *actionlint.ExecAction, sc *scope) []ir.EnvVar {
+	var out []ir.EnvVar
+	for _, in := range e.Inputs {
+		if in.Name == nil {
+			continue
+		}
+		out = append(out, ir.EnvVar{Name: in.Name.Value, Value: t.value(in.Value, sc), Pos: t.pos(in.Name.Pos)})
+	}
+	slices.SortFunc(out, func(a, b ir.EnvVar) int { return comparePos(a.Pos, b.Pos) })
+	return out
+}
+
+func input(with []ir.EnvVar, name string) (ir.Value, bool) {
+	for _, w := range with {
+		if strings.EqualFold(w.Name, name) {
+			return w.Value, true
+		}
+	}
+	return ir.Value{}, false
+}
+
+// lines splits a multi-line input such as upload-artifact's path.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// action lowers a uses: step; it returns false when the step was absorbed or dropped.
+func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc *scope, after int) bool {
+	uses := e.Uses.Value
+	if repl, ok := t.cfg.Actions[uses]; ok {
+		uses = repl
+	} else if name, _ := actionRef(uses); t.cfg.Actions[name] != "" {
+		uses = t.cfg.Actions[name]
+	}
+	st.Kind = ir.StepAction
+	st.Uses = uses
+	st.With = t.with(e, sc)
+	if e.Entrypoint != nil {
+		st.With = append(st.With, ir.EnvVar{Name: "entrypoint", Value: t.value(e.Entrypoint, sc), Pos: t.pos(e.Entrypoint.Pos)})
+	}
+	if e.Args != nil {
+		st.With = append(st.With, ir.EnvVar{Name: "args", Value: t.value(e.Args, sc), Pos: t.pos(e.Args.Pos)})
+	}
+	pos := t.pos(e.Uses.Pos)
+	name, _ := actionRef(uses)
+	text := func(n string) string { v, _ := input(st.With, n); return v.Text() }
+
+	switch {
+	case strings.HasPrefix(uses, "./"), strings.HasPrefix(uses, "../"):
+		t.drop(&j.Dropped, "step", ruleLocalAction, errSev, st.Pos, after,
+			"local action %q is not available to the converter (convert from the repository root so it can be inlined, or port its steps by hand)", uses)
+		return false
+	case strings.HasPrefix(uses, "docker://"):
+		t.diag(ruleDockerAction, warnSev, pos, "docker action %q is kept as a GitHub step; it needs a runner that can start containers", uses)
+	case name == "actions/checkout":
+		repo := text("repository")
+		if repo != "" && repo != "${{ github.repository }}" {
+			t.drop(&j.Dropped, "step", ruleCheckoutOther, errSev, st.Pos, after,
+				"checkout of another repository (%s) has no equivalent source; add it as a second source or clone it in a step with a token from Secrets Manager", repo)
+			return false
+		}
+		j.Checkout.Used = true
+		if d := text("fetch-depth"); d == "0" || strings.EqualFold(text("fetch-tags"), "true") {
+			j.Checkout.FullHistory = true
+		}
+		if p := text("path"); p != "" && p != "." {
+			j.Checkout.Path = p
+			t.diag(ruleCheckoutOther, warnSev, pos, "checkout path %q: the source is placed at the workspace root on the target; the job's commands are run from there", p)
+		}
+		if s := text("submodules"); s == "true" || s == "recursive" {
+			j.Checkout.Submodules = true
+		}
+		if r := text("ref"); r != "" {
+			t.diag(ruleCheckoutOther, warnSev, pos, "checkout ref %q is ignored: the target builds the revision that started the run", r)
+		}
+		return false
+	case name == "actions/upload-artifact":
+		n := text("name")
+		if n == "" {
+			n = "artifact"
+		}
+		j.Uploads = append(j.Uploads, ir.Artifact{Name: n, Paths: lines(text("path")), Pos: st.Pos})
+		return false
+	case name == "actions/download-artifact":
+		j.Downloads = append(j.Downloads, ir.ArtifactUse{Name: text("name"), Path: text("path"), Pos: st.Pos})
+		if text("name") == "" {
+			t.diag(ruleArtifactPattern, warnSev, pos, "download-artifact without a name downloads every artifact of the jobs this job needs")
+		}
+		return false
+	case name == "actions/cache", name == "actions/cache/restore", name == "actions/cache/save":
+		key, _ := input(st.With, "key")
+		c := ir.Cache{Paths: lines(text("path")), Key: key, Pos: st.Pos}
+		for _, rk := range lines(text("restore-keys")) {
+			c.RestoreKeys = append(c.RestoreKeys, ir.Literal(rk))
+		}
+		j.Caches = append(j.Caches, c)
+		return false
+	case name == "aws-actions/configure-aws-credentials":
+		role, _ := input(st.With, "role-to-assume")
+		region, _ := input(st.With, "aws-region")
+		c := &ir.AWSCredentials{RoleARN: role, Region: region, Pos: st.Pos}
+		if m := accountInARN.FindStringSubmatch(role.Text()); m != nil {
+			c.Account = m[1]
+		}
+		if _, ok := input(st.With, "aws-access-key-id"); ok {
+			c.UsesKeys = true
+			t.diag(ruleCredentialsKeys, warnSev, pos, "static AWS access keys are not carried over: the target runs with its own role. Delete the keys from GitHub secrets once migrated")
+		}
+		j.AWS = c
+		return false
+	}
+	if rt, ok := setupRuntimes[name]; ok {
+		v := text(rt.input)
+		r := ir.Runtime{Name: rt.runtime, Version: v, Pos: st.Pos}
+		j.Runtimes = append(j.Runtimes, r)
+		st.Runtime = &r
+	} else {
+		j.UsesActions = true
+	}
+	return true
+}
+
+// resolveArtifacts links each download to the job that uploads the artifact.
+func (t *translator) resolveArtifacts(jobs []*ir.Job) {
+	producers := map[string][]*ir.Job{}
+	for _, j := range jobs {
+		for _, u := range j.Uploads {
+			producers[u.Name] = append(producers[u.Name], j)
+		}
+	}
+	for _, j := range jobs {
+		var out []ir.ArtifactUse
+		for _, d := range j.Downloads {
+			if d.Name == "" {
+				for _, n := range j.Needs {
+					for _, p := range jobs {
+						if p.Key == n {
+							for _, u := range p.Uploads {
+								out = append(out, ir.ArtifactUse{Name: u.Name, Path: d.Path, FromJob: p.Key, Pos: d.Pos})
+							}
+						}
+					}
+				}
+				continue
+			}
+			ps := producers[d.Name]
+			if len(ps) == 0 {
+				t.diag(ruleArtifactPattern, errSev, d.Pos, "artifact %q is downloaded but no job of this workflow uploads it; artifacts from other runs cannot be passed. Dropped", d.Name)
+				continue
+			}
+			d.FromJob = ps[len(ps)-1].Key
+			out = append(out, d)
+		}
+		j.Downloads = out
+	}
+}
