@@ -65,11 +65,12 @@ func checkPipeline(c *checker, root *yaml.Node) {
 		checkPlVariables(c, n, vars)
 	}
 	var actions []*plAction
+	stagesOK := false
 	if n := p.get("stages"); n != nil {
-		actions = checkStages(c, n)
+		actions, stagesOK = checkStages(c, n)
 	}
 	if n := p.get("triggers"); n != nil {
-		checkPlTriggers(c, n, actions)
+		checkPlTriggers(c, n, actions, stagesOK)
 	}
 	checkPlFlow(c, actions, vars)
 }
@@ -147,11 +148,12 @@ func checkPlVariables(c *checker, n *yaml.Node, vars map[string]bool) {
 	}
 }
 
-// checkStages checks the stages and their actions and returns the actions.
-func checkStages(c *checker, n *yaml.Node) []*plAction {
+// checkStages checks the stages and their actions and returns the actions;
+// ok is false when stages is not a list.
+func checkStages(c *checker, n *yaml.Node) ([]*plAction, bool) {
 	items, ok := c.sequence(n, "stages")
 	if !ok {
-		return nil
+		return nil, false
 	}
 	if len(items) < 2 {
 		c.errorf("pl-stages", n, "a pipeline needs at least 2 stages, found %d", len(items))
@@ -189,7 +191,7 @@ func checkStages(c *checker, n *yaml.Node) []*plAction {
 			actionNames[a.name] = true
 			if (a.category == "Source") != (i == 0) {
 				if i == 0 {
-					c.errorf("pl-source-stage", an, "the first stage may hold only Source actions; %s is a %s action", a.name, a.category)
+					c.errorf("pl-source-stage", an, "the first stage may hold only Source actions; %s is in category %s", a.name, a.category)
 				} else {
 					c.errorf("pl-source-stage", an, "Source action %s must be in the first stage", a.name)
 				}
@@ -197,7 +199,7 @@ func checkStages(c *checker, n *yaml.Node) []*plAction {
 			all = append(all, a)
 		}
 	}
-	return all
+	return all, true
 }
 
 // checkPlAction checks one stage action.

@@ -8,8 +8,8 @@ import (
 
 // checkPlTriggers checks V2 triggers: providerType CodeStarSourceConnection,
 // gitConfiguration.sourceActionName naming a CodeStarSourceConnection source
-// action, and push/pullRequest filters with 1-8 glob patterns per list.
-func checkPlTriggers(c *checker, n *yaml.Node, actions []*plAction) {
+// action (when the stages could be read), and push/pullRequest filters with 1-8 glob patterns per list.
+func checkPlTriggers(c *checker, n *yaml.Node, actions []*plAction, haveActions bool) {
 	items, _ := c.sequence(n, "triggers")
 	for i, it := range items {
 		what := fmt.Sprintf("triggers[%d]", i)
@@ -29,7 +29,7 @@ func checkPlTriggers(c *checker, n *yaml.Node, actions []*plAction) {
 			continue
 		}
 		if sa := g.get("sourceActionName"); sa != nil {
-			if v, ok := c.str(sa, "sourceActionName"); ok {
+			if v, ok := c.str(sa, "sourceActionName"); ok && haveActions {
 				checkTriggerSource(c, sa, v, actions)
 			}
 		}
