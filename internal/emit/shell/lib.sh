@@ -1,0 +1,52 @@
+# actionport step runtime: keeps GitHub step semantics (GITHUB_ENV, GITHUB_PATH,
+# GITHUB_OUTPUT, step status) between the steps of one job.
+ap_parse() {
+  ap_f=$1; ap_cb=$2
+  [ -f "$ap_f" ] || return 0
+  while IFS= read -r ap_line || [ -n "$ap_line" ]; do
+    case "$ap_line" in
+      *'<<'*)
+        ap_name=${ap_line%%<<*}; ap_delim=${ap_line#*<<}; ap_val=; ap_first=1
+        while IFS= read -r ap_l || [ -n "$ap_l" ]; do
+          [ "$ap_l" = "$ap_delim" ] && break
+          if [ "$ap_first" = 1 ]; then ap_val=$ap_l; ap_first=0; else ap_val="$ap_val
+$ap_l"; fi
+        done
+        "$ap_cb" "$ap_name" "$ap_val" ;;
+      *=*) "$ap_cb" "${ap_line%%=*}" "${ap_line#*=}" ;;
+    esac
+  done < "$ap_f"
+}
+ap_export() { export "$1=$2"; }
+ap_load() {
+  ap_parse "$AP_STATE/env" ap_export
+  if [ -f "$AP_STATE/path" ]; then
+    while IFS= read -r ap_p; do [ -n "$ap_p" ] && PATH="$ap_p:$PATH"; done < "$AP_STATE/path"
+    export PATH
+  fi
+}
+ap_output() {
+  ap_want=$2; ap_found=
+  ap_pick() { [ "$1" = "$ap_want" ] && ap_found=$2; return 0; }
+  ap_parse "$AP_STATE/out_$1" ap_pick
+  printf '%s' "$ap_found"
+}
+ap_outcome() { cat "$AP_STATE/outcome_$1" 2>/dev/null || printf 'skipped'; }
+ap_ok() { [ "$(cat "$AP_STATE/status")" = ok ]; }
+ap_lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+ap_eq() { [ "$(ap_lower "$1")" = "$(ap_lower "$2")" ]; }
+ap_contains() { case "$(ap_lower "$1")" in *"$(ap_lower "$2")"*) return 0 ;; esac; return 1; }
+ap_starts() { case "$(ap_lower "$1")" in "$(ap_lower "$2")"*) return 0 ;; esac; return 1; }
+ap_ends() { case "$(ap_lower "$1")" in *"$(ap_lower "$2")") return 0 ;; esac; return 1; }
+ap_truthy() { [ -n "$1" ] && [ "$1" != false ] && [ "$1" != 0 ]; }
+# ap_done ID RC CONTINUE: records a step's outcome and the job status.
+ap_done() {
+  if [ "$2" = 0 ]; then
+    [ -n "$1" ] && echo success > "$AP_STATE/outcome_$1"
+  else
+    echo "actionport: step failed with exit code $2" >&2
+    [ -n "$1" ] && echo failure > "$AP_STATE/outcome_$1"
+    [ "$3" = 1 ] || echo failed > "$AP_STATE/status"
+  fi
+  return 0
+}

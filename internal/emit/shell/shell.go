@@ -1,0 +1,322 @@
+// Package shell renders a job's GitHub run steps as self-contained shell
+// commands that keep GitHub step semantics on a target that only runs
+// commands: per-step env, working-directory, shell, timeout,
+// continue-on-error, if: conditions with status functions, and files written
+// to GITHUB_ENV, GITHUB_PATH and GITHUB_OUTPUT.
+//
+// References are never spliced into shell text: each one is assigned to an
+// environment variable by the wrapper, and the user's script reads the
+// variable. Both build emitters (CodeCatalyst aws/build, CodeBuild
+// buildspecs) use this package.
+package shell
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+//go:embed lib.sh
+var lib string
+
+// StateDir is where the step runtime keeps its files on the build host.
+const StateDir = "/tmp/actionport"
+
+// RefFunc renders a target-specific reference (secret, variable, input, job
+// output, context) as a shell word, e.g. `"$CODEBUILD_RESOLVED_SOURCE_VERSION"`.
+// It returns false when the target has no equivalent; the caller reports that.
+type RefFunc func(r *ir.Ref) (word string, ok bool)
+
+// Renderer renders the steps of one job.
+type Renderer struct {
+	Job  *ir.Job
+	Refs RefFunc
+	// Unresolved collects references the target could not render.
+	Unresolved []*ir.Ref
+	n          int
+}
+
+// Quote returns s as a single-quoted shell word.
+func Quote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Prelude is the first command of a job: it records the workspace and writes
+// the step runtime.
+func (r *Renderer) Prelude() string {
+	return fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
+export AP_STATE=%s AP_WORKSPACE="$PWD"
+rm -rf "$AP_STATE" && mkdir -p "$AP_STATE" && echo ok > "$AP_STATE/status"
+cat > "$AP_STATE/lib.sh" <<'AP_LIB'
+%sAP_LIB`, StateDir, lib)
+}
+
+// word renders a reference as a shell word.
+func (r *Renderer) word(ref *ir.Ref) string {
+	switch ref.Kind {
+	case ir.RefEnv:
+		return `"${` + envName(ref.Name) + `:-}"`
+	case ir.RefStepOutput:
+		return `"$(ap_output ` + Quote(ref.Step) + ` ` + Quote(ref.Name) + `)"`
+	case ir.RefStepOutcome:
+		return `"$(ap_outcome ` + Quote(ref.Step) + `)"`
+	}
+	if w, ok := r.Refs(ref); ok {
+		return w
+	}
+	r.Unresolved = append(r.Unresolved, ref)
+	return "''"
+}
+
+// envName makes a string usable as a shell variable name.
+func envName(s string) string {
+	var b strings.Builder
+	for i, c := range s {
+		switch {
+		case c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// Value renders a value as one shell word (literal parts quoted, references expanded).
+func (r *Renderer) Value(v ir.Value) string {
+	if len(v.Parts) == 0 {
+		return "''"
+	}
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Ref != nil {
+			b.WriteString(r.word(p.Ref))
+		} else {
+			b.WriteString(Quote(p.Lit))
+		}
+	}
+	return b.String()
+}
+
+// Cond renders a condition as a shell test. A condition without a status
+// function means success() && cond, as on GitHub.
+func (r *Renderer) Cond(c *ir.Cond) string {
+	if c == nil {
+		return "ap_ok"
+	}
+	s := r.cond(c)
+	if !c.HasStatus() {
+		return "ap_ok && { " + s + "; }"
+	}
+	return s
+}
+
+func (r *Renderer) operand(o ir.Operand) string {
+	if o.Ref != nil {
+		return r.word(o.Ref)
+	}
+	return Quote(o.Lit)
+}
+
+func (r *Renderer) cond(c *ir.Cond) string {
+	switch c.Op {
+	case ir.CondTrue, ir.CondAlways:
+		return "true"
+	case ir.CondFalse, ir.CondCancelled:
+		return "false"
+	case ir.CondSuccess:
+		return "ap_ok"
+	case ir.CondFailure:
+		return "! ap_ok"
+	case ir.CondAnd, ir.CondOr:
+		op := " && "
+		if c.Op == ir.CondOr {
+			op = " || "
+		}
+		parts := make([]string, len(c.Args))
+		for i, a := range c.Args {
+			parts[i] = "{ " + r.cond(a) + "; }"
+		}
+		return strings.Join(parts, op)
+	case ir.CondNot:
+		return "! { " + r.cond(c.Args[0]) + "; }"
+	case ir.CondEq:
+		return "ap_eq " + r.operand(c.Left) + " " + r.operand(c.Right)
+	case ir.CondNe:
+		return "! ap_eq " + r.operand(c.Left) + " " + r.operand(c.Right)
+	case ir.CondContains:
+		return "ap_contains " + r.operand(c.Left) + " " + r.operand(c.Right)
+	case ir.CondStartsWith:
+		return "ap_starts " + r.operand(c.Left) + " " + r.operand(c.Right)
+	case ir.CondEndsWith:
+		return "ap_ends " + r.operand(c.Left) + " " + r.operand(c.Right)
+	case ir.CondTruthy:
+		return "ap_truthy " + r.operand(c.Left)
+	}
+	return "false"
+}
+
+// interpreter returns the command that runs a script file for a GitHub shell.
+func interpreter(shell, file string) string {
+	switch shell {
+	case "":
+		return `bash -e ` + file
+	case "bash":
+		return `bash --noprofile --norc -eo pipefail ` + file
+	case "sh":
+		return `sh -e ` + file
+	case "python":
+		return `python3 ` + file
+	case "pwsh":
+		return `pwsh -command ". '` + strings.Trim(file, `"`) + `'"`
+	}
+	if strings.Contains(shell, "{0}") {
+		return strings.ReplaceAll(shell, "{0}", file)
+	}
+	return shell + " " + file
+}
+
+// Step renders one run step as a self-contained command.
+func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
+	r.n++
+	id := s.ID
+	key := id
+	if key == "" {
+		key = "step" + strconv.Itoa(r.n)
+	}
+	script := fmt.Sprintf(`"$AP_STATE/%s.script"`, envName(key))
+	var b strings.Builder
+	fmt.Fprintf(&b, "# step: %s (%s)\n", oneLine(s.Label()), s.Pos)
+	if s.Note != "" {
+		fmt.Fprintf(&b, "# actionport: %s\n", oneLine(s.Note))
+	}
+	body, refs := r.scriptText(s)
+	delim := heredocDelimiter(body)
+	fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\ncat > %s <<'%s'\n%s\n%s\n", script, delim, body, delim)
+	fmt.Fprintf(&b, "if %s; then\n  ap_load\n  if (\n", r.Cond(s.If))
+	b.WriteString("    export GITHUB_ENV=\"$AP_STATE/env\" GITHUB_PATH=\"$AP_STATE/path\" GITHUB_OUTPUT=\"$AP_STATE/out_" + envName(key) + "\" GITHUB_STEP_SUMMARY=\"$AP_STATE/summary.md\" CI=true\n")
+	for _, e := range env {
+		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
+	}
+	for _, e := range s.Env {
+		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
+	}
+	for i, ref := range refs {
+		fmt.Fprintf(&b, "    export AP_EXPR_%d=%s\n", i+1, r.word(ref))
+	}
+	wd := s.WorkingDirectory
+	if wd == "" {
+		wd = r.Job.Defaults.WorkingDirectory
+	}
+	b.WriteString("    cd \"$AP_WORKSPACE\"")
+	if wd != "" {
+		b.WriteString(" && cd " + Quote(wd))
+	}
+	b.WriteString(" && ")
+	run := interpreter(shellFor(s, r.Job), script)
+	if s.TimeoutMinutes > 0 {
+		run = fmt.Sprintf("timeout %dm %s", s.TimeoutMinutes, run)
+	}
+	b.WriteString(run + "\n  ); then\n")
+	coe := "0"
+	if s.ContinueOnError {
+		coe = "1"
+	}
+	fmt.Fprintf(&b, "    ap_done %s 0 %s\n  else\n    ap_done %s $? %s\n  fi\nfi", Quote(id), coe, Quote(id), coe)
+	return b.String()
+}
+
+func shellFor(s *ir.Step, j *ir.Job) string {
+	if s.Shell != "" {
+		return s.Shell
+	}
+	return j.Defaults.Shell
+}
+
+// scriptText replaces each reference in the run script with a variable
+// ${AP_EXPR_n}; inside single quotes the quote is closed around it.
+func (r *Renderer) scriptText(s *ir.Step) (string, []*ir.Ref) {
+	var b strings.Builder
+	var refs []*ir.Ref
+	q := quoteState{}
+	py := strings.HasPrefix(shellFor(s, r.Job), "python")
+	for _, p := range s.Run.Parts {
+		if p.Ref == nil {
+			b.WriteString(p.Lit)
+			q.feed(p.Lit)
+			continue
+		}
+		refs = append(refs, p.Ref)
+		name := fmt.Sprintf("AP_EXPR_%d", len(refs))
+		switch {
+		case py:
+			fmt.Fprintf(&b, `{__import__("os").environ.get("%s", "")}`, name)
+		case q.single:
+			fmt.Fprintf(&b, `'"${%s}"'`, name)
+		default:
+			fmt.Fprintf(&b, "${%s}", name)
+		}
+	}
+	return b.String(), refs
+}
+
+// quoteState tracks whether a position in a shell script is inside single quotes.
+type quoteState struct{ single, double, escape bool }
+
+func (q *quoteState) feed(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case q.escape:
+			q.escape = false
+		case q.single:
+			if c == '\'' {
+				q.single = false
+			}
+		case c == '\\':
+			q.escape = true
+		case c == '"':
+			q.double = !q.double
+		case c == '\'' && !q.double:
+			q.single = true
+		case c == '\n' && !q.double:
+			// A new line ends comments and keeps quote state; nothing to do.
+		case c == '#' && !q.double && (i == 0 || s[i-1] == ' ' || s[i-1] == '\n'):
+			// Skip a comment so quotes inside it do not count.
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		}
+	}
+}
+
+func heredocDelimiter(body string) string {
+	d := "AP_SCRIPT"
+	for n := 1; strings.Contains(body, d); n++ {
+		d = "AP_SCRIPT_" + strconv.Itoa(n)
+	}
+	return d
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// Finish is the last command of a job: it exports the job's outputs as
+// environment variables (named by the output) and fails when a step failed.
+func (r *Renderer) Finish(outputs []ir.Output) string {
+	var b strings.Builder
+	b.WriteString("# actionport: job outputs and result\n. \"$AP_STATE/lib.sh\"\nap_load\n")
+	for _, o := range outputs {
+		fmt.Fprintf(&b, "export %s=%s\n", envName(o.Name), r.Value(o.Value))
+	}
+	b.WriteString(`ap_ok || { echo "actionport: a step failed" >&2; exit 1; }`)
+	return b.String()
+}
+
+// EnvName exposes the variable name used for an output or env entry.
+func EnvName(s string) string { return envName(s) }
