@@ -172,7 +172,10 @@ func checkStages(c *checker, n *yaml.Node) ([]*plAction, bool) {
 			}
 			stageNames[nm.Value] = true
 		}
-		acts, ok := c.sequence(s.get("actions"), "actions of stage "+s.get("name").Value)
+		if s.get("actions") == nil {
+			continue
+		}
+		acts, ok := c.sequence(s.get("actions"), fmt.Sprintf("actions of stages[%d]", i))
 		if !ok {
 			continue
 		}
