@@ -1,0 +1,109 @@
+package oidc
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func jwt(claims map[string]any) string {
+	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	p, _ := json.Marshal(claims)
+	return h + "." + base64.RawURLEncoding.EncodeToString(p) + ".c2ln"
+}
+
+func TestDecodeClaims(t *testing.T) {
+	c, err := DecodeClaims(jwt(map[string]any{"sub": "repo:o/r:ref:refs/heads/main", "aud": []string{"a", "b"}, "iss": "https://token.actions.githubusercontent.com"}))
+	if err != nil || c.Subject != "repo:o/r:ref:refs/heads/main" || c.Audience.String() != "a,b" {
+		t.Fatalf("DecodeClaims = %+v, %v", c, err)
+	}
+	for _, bad := range []string{"", "a.b", "a.!!!.c", "a." + base64.RawURLEncoding.EncodeToString([]byte("[1]")) + ".c"} {
+		_, err := DecodeClaims(bad)
+		if err == nil {
+			t.Errorf("DecodeClaims(%q) accepted", bad)
+		} else if bad != "" && strings.Contains(err.Error(), bad) {
+			t.Errorf("error repeats the token: %v", err)
+		}
+	}
+}
+
+func TestSubjectPatterns(t *testing.T) {
+	tests := []struct {
+		name   string
+		claims Claims
+		want   []string
+	}{
+		{"branch", Claims{Subject: "repo:o/r:ref:refs/heads/main", Repository: "o/r", Ref: "refs/heads/main", OwnerID: "1", RepositoryID: "2"},
+			[]string{"repo:o/r:ref:refs/heads/main", "repo:o/r:*", "repo:o@1/r@2:ref:refs/heads/main", "repo:o@1/r@2:*"}},
+		{"pull request", Claims{Subject: "repo:o/r:pull_request", Repository: "o/r", EventName: "pull_request", Ref: "refs/pull/3/merge"},
+			[]string{"repo:o/r:pull_request", "repo:o/r:*"}},
+		{"environment", Claims{Subject: "repo:o/r:environment:prod", Repository: "o/r", Environment: "prod", Ref: "refs/heads/main"},
+			[]string{"repo:o/r:environment:prod", "repo:o/r:*"}},
+		{"immutable subject", Claims{Subject: "repo:o@1/r@2:ref:refs/heads/main", Repository: "o/r", Ref: "refs/heads/main", OwnerID: "1", RepositoryID: "2"},
+			[]string{"repo:o@1/r@2:ref:refs/heads/main", "repo:o@1/r@2:*", "repo:o/r:ref:refs/heads/main", "repo:o/r:*"}},
+	}
+	for _, tc := range tests {
+		got := tc.claims.SubjectPatterns()
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	cond := Claims{Subject: "repo:o/r:pull_request", Audience: Audience{"sts.amazonaws.com"}, Issuer: "https://token.actions.githubusercontent.com"}.TrustPolicyCondition()
+	if !strings.Contains(cond, `"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"`) || !strings.Contains(cond, `"repo:o/r:pull_request"`) {
+		t.Errorf("condition:\n%s", cond)
+	}
+}
+
+func TestFetch(t *testing.T) {
+	var calls atomic.Int32
+	status := []int{500, 429, 200}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if r.Header.Get("Authorization") != "Bearer rt" || r.URL.Query().Get("audience") != "sts.amazonaws.com" {
+			http.Error(w, "bad", http.StatusUnauthorized)
+			return
+		}
+		if s := status[n-1]; s != 200 {
+			http.Error(w, "later", s)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"value": "the.token.value"})
+	}))
+	defer srv.Close()
+	var masked []string
+	f, err := FromEnv(func(k string) string {
+		return map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": srv.URL + "/?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rt"}[k]
+	}, func(s string) { masked = append(masked, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Backoff = time.Millisecond
+	tok, err := f.Fetch(context.Background(), "sts.amazonaws.com")
+	if err != nil || tok != "the.token.value" || calls.Load() != 3 {
+		t.Fatalf("Fetch = %q, %v after %d calls", tok, err, calls.Load())
+	}
+	if strings.Join(masked, ",") != "rt,the.token.value" {
+		t.Errorf("masked %q", masked)
+	}
+
+	// 401 is not retried
+	calls.Store(0)
+	f.RequestToken = "wrong"
+	if _, err := f.Fetch(context.Background(), "sts.amazonaws.com"); err == nil || calls.Load() != 1 {
+		t.Errorf("401: err=%v calls=%d", err, calls.Load())
+	}
+}
+
+func TestFromEnvMissingPermission(t *testing.T) {
+	_, err := FromEnv(func(string) string { return "" }, nil)
+	if !errors.Is(err, ErrNoIDTokenPermission) || !strings.Contains(err.Error(), "id-token: write") {
+		t.Errorf("err = %v", err)
+	}
+}
