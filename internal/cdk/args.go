@@ -16,7 +16,7 @@ var Commands = []string{"deploy", "diff", "synth", "destroy", "bootstrap"}
 // Options are the parts of a cdk command line the action's inputs control.
 type Options struct {
 	Command         string   // deploy, diff, synth, destroy or bootstrap
-	Stacks          []string // empty means --all (bootstrap: environments, default none)
+	Stacks          []string // empty means all stacks (bootstrap: environments, default the app's)
 	Context         []string // key=value lines
 	Parameters      []string // [STACK:]KEY=VALUE lines (deploy only)
 	RequireApproval string   // never, any-change, broadening (deploy only; default never)
@@ -42,7 +42,11 @@ func BuildArgs(o Options) ([]string, error) {
 	if cmd == "bootstrap" {
 		args = append(args, o.Stacks...) // aws://ACCOUNT/REGION environments
 	} else if len(o.Stacks) == 0 {
-		args = append(args, "--all")
+		// deploy and destroy need --all for every stack; diff and synth
+		// take all stacks by default and reject --all.
+		if cmd == "deploy" || cmd == "destroy" {
+			args = append(args, "--all")
+		}
 	} else {
 		for _, s := range o.Stacks {
 			if strings.HasPrefix(s, "-") {
