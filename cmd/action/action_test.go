@@ -1,0 +1,174 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+	"gopkg.in/yaml.v3"
+)
+
+const root = "../.."
+
+func read(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var (
+	fromRE       = regexp.MustCompile(`(?m)^FROM\s+(\S+)(?:\s+AS\s+(\S+))?\s*$`)
+	goImageRE    = regexp.MustCompile(`^golang:(\d+\.\d+\.\d+)-[a-z]+$`)
+	nodeImageRE  = regexp.MustCompile(`^node:(\d+)\.\d+\.\d+-[a-z]+-slim$`)
+	cdkArgRE     = regexp.MustCompile(`(?m)^ARG AWS_CDK_VERSION=(\d+\.\d+\.\d+)$`)
+	goBuildRE    = regexp.MustCompile(`go build .*-o (\S+) \./cmd/action\b`)
+	copyFromRE   = regexp.MustCompile(`(?m)^COPY --from=(\S+) (\S+) (\S+)$`)
+	entrypointRE = regexp.MustCompile(`(?m)^ENTRYPOINT \[(.*)\]$`)
+)
+
+// TestDockerfile checks what can be checked without building the image:
+// two stages, pinned base images (Go as in go.mod, Node >= 22 slim), aws-cdk
+// installed globally at an exact version equal to the test app's, and an
+// exec-form entrypoint that is the binary built from ./cmd/action.
+func TestDockerfile(t *testing.T) {
+	df := read(t, "Dockerfile")
+	froms := fromRE.FindAllStringSubmatch(df, -1)
+	if len(froms) != 2 {
+		t.Fatalf("want 2 stages, got %d", len(froms))
+	}
+	build, final := froms[0], froms[1]
+	m := goImageRE.FindStringSubmatch(build[1])
+	if m == nil || build[2] == "" {
+		t.Fatalf("build stage %q: want golang:X.Y.Z-<distro> AS <name>", build[0])
+	}
+	goMod := read(t, "go.mod")
+	if !strings.Contains(goMod, "\ngo "+m[1]+"\n") {
+		t.Errorf("build image Go %s differs from go.mod's go line", m[1])
+	}
+	n := nodeImageRE.FindStringSubmatch(final[1])
+	if n == nil {
+		t.Fatalf("final stage %q: want node:MAJOR.MINOR.PATCH-<distro>-slim", final[1])
+	}
+	if major, _ := strconv.Atoi(n[1]); major < 22 {
+		t.Errorf("final stage Node %s < 22", n[1])
+	}
+	cdkVer := cdkArgRE.FindStringSubmatch(df)
+	if cdkVer == nil || !strings.Contains(df, `npm install --global`) || !strings.Contains(df, `"aws-cdk@${AWS_CDK_VERSION}"`) {
+		t.Fatalf("Dockerfile must install aws-cdk@${AWS_CDK_VERSION} globally with an exact ARG AWS_CDK_VERSION")
+	}
+	var pkg struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	if err := json.Unmarshal([]byte(read(t, "testdata/cdk-app/package.json")), &pkg); err != nil {
+		t.Fatal(err)
+	}
+	if pkg.DevDependencies["aws-cdk"] != cdkVer[1] {
+		t.Errorf("image aws-cdk %s differs from testdata/cdk-app's %s", cdkVer[1], pkg.DevDependencies["aws-cdk"])
+	}
+	out := goBuildRE.FindStringSubmatch(df)
+	if out == nil {
+		t.Fatal("no `go build -o BIN ./cmd/action` in the Dockerfile")
+	}
+	cp := copyFromRE.FindStringSubmatch(df)
+	if cp == nil || cp[1] != build[2] || cp[2] != out[1] {
+		t.Fatalf("final stage must COPY --from=%s %s", build[2], out[1])
+	}
+	ep := entrypointRE.FindStringSubmatch(df)
+	if ep == nil {
+		t.Fatal("ENTRYPOINT must be in exec form")
+	}
+	var argv []string
+	if err := json.Unmarshal([]byte("["+ep[1]+"]"), &argv); err != nil || len(argv) != 1 || argv[0] != cp[3] {
+		t.Errorf("ENTRYPOINT %v must be exactly the copied binary %s", argv, cp[3])
+	}
+	if _, err := os.Stat(filepath.Join(root, "cmd", "action", "main.go")); err != nil {
+		t.Errorf("entrypoint source: %v", err)
+	}
+	if strings.Contains(df, ":latest") {
+		t.Error("Dockerfile uses a :latest tag")
+	}
+}
+
+// TestActionMetadata checks action.yml: a docker action on the Dockerfile,
+// with exactly the inputs the program reads and the outputs it sets.
+func TestActionMetadata(t *testing.T) {
+	var meta struct {
+		Inputs  map[string]struct{ Required bool } `yaml:"inputs"`
+		Outputs map[string]any                     `yaml:"outputs"`
+		Runs    struct{ Using, Image string }      `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal([]byte(read(t, "action.yml")), &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Runs.Using != "docker" || meta.Runs.Image != "Dockerfile" {
+		t.Errorf("runs = %+v", meta.Runs)
+	}
+	src := read(t, "internal/cdkaction/config.go") + read(t, "internal/cdkaction/run.go")
+	used := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\.(?:Input|InputOr|RequiredInput|InputBool|InputInt|InputLines)\("([a-z-]+)"`).FindAllStringSubmatch(src, -1) {
+		used[m[1]] = true
+	}
+	var missing, unused []string
+	for name := range used {
+		if _, ok := meta.Inputs[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	for name := range meta.Inputs {
+		if !used[name] {
+			unused = append(unused, name)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(unused)
+	if len(missing)+len(unused) > 0 {
+		t.Errorf("inputs read but not declared: %v; declared but never read: %v", missing, unused)
+	}
+	for _, req := range []string{"role-to-assume", "aws-region"} {
+		if !meta.Inputs[req].Required {
+			t.Errorf("input %s must be required", req)
+		}
+	}
+	for _, o := range []string{"aws-account-id", "stack-outputs", "has-changes"} {
+		if _, ok := meta.Outputs[o]; !ok {
+			t.Errorf("output %s not declared", o)
+		}
+		if !strings.Contains(src, `SetOutput("`+o+`"`) {
+			t.Errorf("output %s is never set", o)
+		}
+	}
+}
+
+// TestSelfTestWorkflowLints runs actionlint (the pinned module) on the
+// workflow that uses ./, which also checks its with: keys against action.yml.
+func TestSelfTestWorkflowLints(t *testing.T) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := actionlint.NewProject(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := l.LintFile(filepath.Join(abs, ".github", "workflows", "action-selftest.yml"), proj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		t.Errorf("actionlint: %s:%d:%d: %s [%s]", e.Filepath, e.Line, e.Column, e.Message, e.Kind)
+	}
+}
