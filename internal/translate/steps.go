@@ -234,7 +234,20 @@ func (t *translator) resolveArtifacts(jobs []*ir.Job) {
 				}
 				continue
 			}
-			ps := producers[d.Name]
+			// Prefer a producer this job needs; a job never downloads its own upload.
+			var ps []*ir.Job
+			for _, p := range producers[d.Name] {
+				if p != j && slices.Contains(j.Needs, p.Key) {
+					ps = append(ps, p)
+				}
+			}
+			if len(ps) == 0 {
+				for _, p := range producers[d.Name] {
+					if p != j {
+						ps = append(ps, p)
+					}
+				}
+			}
 			if len(ps) == 0 {
 				t.diag(ruleArtifactPattern, errSev, d.Pos, "artifact %q is downloaded but no job of this workflow uploads it; artifacts from other runs cannot be passed. Dropped", d.Name)
 				continue

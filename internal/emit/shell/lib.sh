@@ -32,6 +32,7 @@ ap_output() {
   printf '%s' "$ap_found"
 }
 ap_outcome() { cat "$AP_STATE/outcome_$1" 2>/dev/null || printf 'skipped'; }
+ap_active() { [ ! -f "$AP_STATE/skip" ]; }
 ap_ok() { [ "$(cat "$AP_STATE/status")" = ok ]; }
 ap_lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 ap_eq() { [ "$(ap_lower "$1")" = "$(ap_lower "$2")" ]; }

@@ -44,14 +44,19 @@ func Quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Prelude is the first command of a job: it records the workspace and writes
-// the step runtime.
+// Prelude is the first command of a job: it records the workspace, writes
+// the step runtime and evaluates the job's condition.
 func (r *Renderer) Prelude() string {
-	return fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
+	s := fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
 export AP_STATE=%s AP_WORKSPACE="$PWD"
 rm -rf "$AP_STATE" && mkdir -p "$AP_STATE" && echo ok > "$AP_STATE/status"
 cat > "$AP_STATE/lib.sh" <<'AP_LIB'
 %sAP_LIB`, StateDir, lib)
+	if r.Job != nil && r.Job.If != nil {
+		s += fmt.Sprintf("\n. \"$AP_STATE/lib.sh\"\n# job condition: %s\nif ! { %s; }; then echo \"actionport: job condition is false; the job's steps are skipped\"; touch \"$AP_STATE/skip\"; fi",
+			oneLine(r.Job.If.Source), r.Cond(r.Job.If))
+	}
+	return s
 }
 
 // word renders a reference as a shell word.
@@ -196,7 +201,7 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	body, refs := r.scriptText(s)
 	delim := heredocDelimiter(body)
 	fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\ncat > %s <<'%s'\n%s\n%s\n", script, delim, body, delim)
-	fmt.Fprintf(&b, "if %s; then\n  ap_load\n  if (\n", r.Cond(s.If))
+	fmt.Fprintf(&b, "if ap_active && { %s; }; then\n  ap_load\n  if (\n", r.Cond(s.If))
 	b.WriteString("    export GITHUB_ENV=\"$AP_STATE/env\" GITHUB_PATH=\"$AP_STATE/path\" GITHUB_OUTPUT=\"$AP_STATE/out_" + envName(key) + "\" GITHUB_STEP_SUMMARY=\"$AP_STATE/summary.md\" CI=true\n")
 	for _, e := range env {
 		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))

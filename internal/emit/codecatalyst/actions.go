@@ -1,0 +1,474 @@
+package codecatalyst
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/ir"
+	y "github.com/actionport/actionport/internal/yamlnode"
+)
+
+// assignNames gives every job an action name and every matrix job a group name.
+func (e *emitter) assignNames() {
+	for _, j := range e.w.Jobs {
+		e.jobs[j.Key] = j
+		if j.Group != "" {
+			if _, ok := e.groups[j.Group]; !ok {
+				e.groups[j.Group] = e.unique(sanitize(j.Group, "group"))
+			}
+		}
+		e.names[j.Key] = e.unique(sanitize(j.Key, "job"))
+	}
+}
+
+// dependsOn maps a job's needs to action and group names, collapsing matrix
+// jobs to their group (GitHub waits for every combination).
+func (e *emitter) dependsOn(needs []string) []string {
+	var out []string
+	for _, n := range needs {
+		d := e.jobs[n]
+		name := e.names[n]
+		if d != nil && d.Group != "" {
+			name = e.groups[d.Group]
+		}
+		if name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func (e *emitter) actions() *yaml.Node {
+	e.assignNames()
+	actions := y.Map()
+	groupNodes := map[string]*yaml.Node{}
+	count := 0
+	for _, j := range e.w.Jobs {
+		deps := e.dependsOn(j.Needs)
+		if j.Environment != nil && j.Environment.Protected {
+			an := e.unique("Approve_" + sanitize(j.Key, "job"))
+			a := y.Map()
+			y.Set(a, "Identifier", y.Str("aws/approval@v1"))
+			if len(deps) > 0 {
+				y.Set(a, "DependsOn", y.Strs(deps...))
+			}
+			cfg := y.Map()
+			approvers := 1
+			if m, ok := e.cfg.Environments[j.Environment.Name]; ok && m.Approvers > 0 {
+				approvers = m.Approvers
+			}
+			y.Set(cfg, "ApprovalsRequired", y.Int(approvers))
+			y.Set(a, "Configuration", cfg)
+			k := y.Set(actions, an, a)
+			y.AddHead(k, y.Comment(fmt.Sprintf("actionport: approval gate for environment %q (protected)", j.Environment.Name)))
+			deps = []string{an}
+			count++
+		}
+		node := e.action(j)
+		count++
+		if j.Group == "" {
+			if len(deps) > 0 {
+				setDependsOn(node, deps)
+			}
+			k := y.Set(actions, e.names[j.Key], node)
+			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q (%s)", j.Name, j.Pos)))
+			continue
+		}
+		// Matrix combination: one action per combination inside the job's group.
+		g := groupNodes[j.Group]
+		if g == nil {
+			g = y.Map()
+			groupNodes[j.Group] = g
+			if len(deps) > 0 {
+				y.Set(g, "DependsOn", y.Strs(deps...))
+			}
+			y.Set(g, "Actions", y.Map())
+			k := y.Set(actions, e.groups[j.Group], g)
+			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q: matrix expanded into one action per combination (%s)", j.Group, j.Pos)))
+		} else if len(deps) > 0 {
+			// Combinations may need different approvals; keep the union at group level.
+			cur := y.Get(g, "DependsOn")
+			if cur == nil {
+				g.Content = append([]*yaml.Node{y.Str("DependsOn"), y.Strs(deps...)}, g.Content...)
+			} else {
+				for _, d := range deps {
+					if !slices.ContainsFunc(cur.Content, func(n *yaml.Node) bool { return n.Value == d }) {
+						cur.Content = append(cur.Content, y.Str(d))
+					}
+				}
+			}
+		}
+		y.Set(y.Get(g, "Actions"), e.names[j.Key], node)
+	}
+	if count > MaxActions {
+		e.report(ruleTooMany, diag.Error, ir.Pos{File: e.w.Source, Line: 1, Col: 1}, "the workflow converts to %d actions; CodeCatalyst allows %d. Split the workflow or reduce matrix combinations", count, MaxActions)
+	}
+	return actions
+}
+
+// setDependsOn inserts DependsOn right after Identifier.
+func setDependsOn(a *yaml.Node, deps []string) {
+	kv := []*yaml.Node{y.Str("DependsOn"), y.Strs(deps...)}
+	a.Content = append(a.Content[:2], append(kv, a.Content[2:]...)...)
+}
+
+// isRunner reports whether the job needs the GitHub Actions runner action.
+func isRunner(j *ir.Job) bool { return j.UsesActions }
+
+func (e *emitter) action(j *ir.Job) *yaml.Node {
+	a := y.Map()
+	runner := isRunner(j)
+	if runner {
+		y.Set(a, "Identifier", y.Str("aws/github-actions-runner@v1"))
+	} else {
+		y.Set(a, "Identifier", y.Str("aws/build@v1"))
+	}
+	y.Set(a, "Compute", e.compute(j))
+	if j.TimeoutMinutes > 0 {
+		t := j.TimeoutMinutes
+		if t > MaxTimeoutMinutes {
+			e.report(ruleTimeout, diag.Warning, j.Pos, "timeout-minutes %d exceeds CodeCatalyst's %d-minute limit; capped", t, MaxTimeoutMinutes)
+			t = MaxTimeoutMinutes
+		}
+		y.Set(a, "Timeout", y.Int(t))
+	}
+	if env := e.environment(j, runner); env != nil {
+		y.Set(a, "Environment", env)
+	}
+	vars := &variables{}
+	var steps *yaml.Node
+	if runner {
+		steps = e.runnerSteps(j, vars)
+	} else {
+		steps = e.buildSteps(j, vars)
+	}
+	inputs := y.Map()
+	if j.Checkout.Used {
+		y.Set(inputs, "Sources", y.Strs("WorkflowSource"))
+	}
+	if len(j.Downloads) > 0 {
+		var names []string
+		for _, d := range j.Downloads {
+			n := e.artifactName(d.FromJob, d.Name)
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		if len(names) > 5 {
+			e.report(ruleArtifact, diag.Error, j.Downloads[5].Pos, "job downloads %d artifacts; CodeCatalyst actions take at most 5 input artifacts. Only the first 5 were kept", len(names))
+			names = names[:5]
+		}
+		y.Set(inputs, "Artifacts", y.Strs(names...))
+	}
+	if v := vars.node(); v != nil {
+		y.Set(inputs, "Variables", v)
+	}
+	if len(inputs.Content) > 0 {
+		y.Set(a, "Inputs", inputs)
+	}
+	if out := e.outputs(j, runner); out != nil {
+		y.Set(a, "Outputs", out)
+	}
+	if c := e.caching(j); c != nil {
+		y.Set(a, "Caching", c)
+	}
+	cfg := y.Map()
+	if j.Container != nil {
+		if runner {
+			e.report(ruleContainer, diag.Error, j.Container.Pos, "job container %q is not supported by the GitHub Actions runner action; steps run on the EC2 host", j.Container.Image)
+		} else {
+			c := y.Map()
+			reg := "DockerHub"
+			if strings.Contains(j.Container.Image, ".dkr.ecr.") {
+				reg = "ECR"
+			}
+			y.Set(c, "Registry", y.Str(reg))
+			y.Set(c, "Image", y.Str(j.Container.Image))
+			y.Set(cfg, "Container", c)
+			if j.Container.HasCredentials {
+				e.report(ruleContainer, diag.Warning, j.Container.Pos, "container registry credentials are not carried over; use an ECR image or a public image")
+			}
+		}
+	}
+	for _, s := range j.Services {
+		e.report(ruleServices, diag.Error, s.Pos, "service container %q has no CodeCatalyst equivalent; start it in a step (docker run) or use the CodePipeline target, which starts services", s.Name)
+		y.AddHead(steps, y.Comment(fmt.Sprintf("actionport: not converted (%s, %s): service %s (%s)", ruleServices, s.Pos, s.Name, s.Image)))
+	}
+	y.Set(cfg, "Steps", steps)
+	y.Set(a, "Configuration", cfg)
+	if n := secretCount(a); n > MaxSecretsPerAction {
+		e.report(ruleSecrets, diag.Error, j.Pos, "job uses %d secrets; a CodeCatalyst action may use at most %d. Combine secrets into one JSON secret", n, MaxSecretsPerAction)
+	}
+	return a
+}
+
+var secretRef = regexp.MustCompile(`\$\{Secrets\.([A-Za-z0-9_.-]+)\}`)
+
+func secretCount(n *yaml.Node) int {
+	seen := map[string]bool{}
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		for _, m := range secretRef.FindAllStringSubmatch(n.Value, -1) {
+			seen[m[1]] = true
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return len(seen)
+}
+
+func (e *emitter) compute(j *ir.Job) *yaml.Node {
+	c := y.Map()
+	y.Set(c, "Type", y.Str("EC2"))
+	fleet := ""
+	if j.Runner.Mapped != "" {
+		fleet = e.cfg.Runners[j.Runner.Mapped].Fleet
+	}
+	if fleet == "" {
+		switch {
+		case j.Runner.OS == "windows" || j.Runner.OS == "macos" || j.Runner.SelfHosted:
+			e.report(ruleCompute, diag.Error, j.Runner.Pos, "runner %q has no CodeCatalyst equivalent; the job gets Linux compute. Map the label in .actionport.yml (runners: {%q: {fleet: ...}})", strings.Join(j.Runner.Labels, ", "), firstOr(j.Runner.Labels, "label"))
+			fleet = "Linux.x86-64.Large"
+		default:
+			arch := "x86-64"
+			if j.Runner.Arch == "arm64" {
+				arch = "Arm64"
+			}
+			size := map[string]string{"": "Large", "large": "Large", "xlarge": "XLarge", "2xlarge": "2XLarge"}[j.Runner.Size]
+			fleet = "Linux." + arch + "." + size
+		}
+	}
+	y.Set(c, "Fleet", y.Str(fleet))
+	return c
+}
+
+func firstOr(ss []string, d string) string {
+	if len(ss) > 0 {
+		return ss[0]
+	}
+	return d
+}
+
+// environment maps the GitHub environment and AWS credentials to an
+// Environment with one account connection.
+func (e *emitter) environment(j *ir.Job, runner bool) *yaml.Node {
+	if j.Environment == nil && j.AWS == nil {
+		return nil
+	}
+	name, conn, role := "", e.cfg.Connection, e.cfg.Role
+	var pos ir.Pos
+	if j.Environment != nil {
+		name, pos = j.Environment.Name, j.Environment.Pos
+		if j.Environment.TargetName != "" {
+			name = j.Environment.TargetName
+		}
+		if j.Environment.Connection != "" {
+			conn = j.Environment.Connection
+		}
+		if j.Environment.Role != "" {
+			role = j.Environment.Role
+		}
+	}
+	if j.AWS != nil {
+		pos = j.AWS.Pos
+		if role == "" {
+			role = roleName(j.AWS.RoleARN)
+		}
+	}
+	env := y.Map()
+	if name == "" || strings.Contains(name, "${{") {
+		name = "default"
+		e.report(ruleConnection, diag.Info, pos, "the action uses CodeCatalyst environment %q; create it or map the GitHub environment in .actionport.yml (environments:)", name)
+	}
+	y.Set(env, "Name", y.Str(name))
+	if j.AWS == nil && !runner && conn == "" {
+		return env
+	}
+	if conn == "" {
+		conn = "REPLACE_WITH_ACCOUNT_CONNECTION"
+		e.report(ruleConnection, diag.Info, pos, "set the account connection name (connection: in .actionport.yml, or per environment); a placeholder was written")
+	}
+	if role == "" {
+		role = "REPLACE_WITH_ROLE_NAME"
+		e.report(ruleConnection, diag.Warning, pos, "the IAM role could not be derived (role-to-assume is not a literal ARN); set role: in .actionport.yml. A placeholder was written")
+	}
+	c := y.Map()
+	y.Set(c, "Name", y.Str(conn))
+	y.Set(c, "Role", y.Str(role))
+	y.Set(env, "Connections", y.Seq(c))
+	return env
+}
+
+// roleName derives the role name from a literal role ARN ("" otherwise).
+func roleName(v ir.Value) string {
+	if !v.IsLiteral() {
+		return ""
+	}
+	s := v.String(nil)
+	if i := strings.LastIndex(s, ":role/"); i >= 0 {
+		return path.Base(s[i+len(":role/"):])
+	}
+	if regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`).MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// artifactName returns the CodeCatalyst name of the artifact n uploaded by
+// job key: sanitized, and unique across the workflow.
+func (e *emitter) artifactName(key, n string) string {
+	id := key + "\x00" + n
+	if a, ok := e.artifactNames[id]; ok {
+		return a
+	}
+	a := strings.Trim(artifactUnsafe.ReplaceAllString(n, "_"), "_")
+	if a == "" {
+		a = "artifact"
+	}
+	if len(a) > 90 {
+		a = a[:90]
+	}
+	base := a
+	taken := mapValues(e.artifactNames)
+	for i := 2; slices.Contains(taken, a); i++ {
+		a = fmt.Sprintf("%s_%d", base, i)
+	}
+	e.artifactNames[id] = a
+	return a
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// filesGlob turns an upload-artifact path into a CodeCatalyst Files glob.
+func filesGlob(p string) string {
+	p = strings.TrimPrefix(p, "./")
+	if strings.HasSuffix(p, "/") {
+		return p + "**/*"
+	}
+	if !strings.ContainsAny(p, "*?[") && !strings.Contains(path.Base(p), ".") {
+		return p + "/**/*"
+	}
+	return p
+}
+
+func (e *emitter) outputs(j *ir.Job, runner bool) *yaml.Node {
+	out := y.Map()
+	if len(j.Uploads) > 0 {
+		arts := y.Seq()
+		for i, u := range j.Uploads {
+			if i == 5 {
+				e.report(ruleArtifact, diag.Error, u.Pos, "job uploads more than 5 artifacts; CodeCatalyst keeps 5 per action. The rest were dropped")
+				break
+			}
+			a := y.Map()
+			y.Set(a, "Name", y.Str(e.artifactName(j.Key, u.Name)))
+			var files []string
+			for _, p := range u.Paths {
+				if strings.HasPrefix(p, "!") {
+					e.report(ruleArtifact, diag.Warning, u.Pos, "artifact exclusion %q is not supported; the files are included", p)
+					continue
+				}
+				files = append(files, filesGlob(p))
+			}
+			if len(files) == 0 {
+				files = []string{"**/*"}
+			}
+			y.Set(a, "Files", y.Strs(files...))
+			arts.Content = append(arts.Content, a)
+		}
+		y.Set(out, "Artifacts", arts)
+	}
+	var vars []string
+	for _, o := range j.Outputs {
+		if v := e.outVar[j.Key][o.Name]; v != "" {
+			vars = append(vars, v)
+		}
+	}
+	if len(vars) > 0 {
+		y.Set(out, "Variables", y.Strs(vars...))
+	}
+	if len(out.Content) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (e *emitter) caching(j *ir.Job) *yaml.Node {
+	if len(j.Caches) == 0 {
+		return nil
+	}
+	fc := y.Map()
+	n := 0
+	for _, c := range j.Caches {
+		for _, p := range c.Paths {
+			if n == 5 {
+				e.report(ruleArtifact, diag.Warning, c.Pos, "more than 5 cache paths; CodeCatalyst caches 5 per action. The rest were dropped")
+				break
+			}
+			n++
+			m := y.Map()
+			y.Set(m, "Path", y.Str(p))
+			y.Set(fc, fmt.Sprintf("cache_%d", n), m)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	c := y.Map()
+	y.Set(c, "FileCaching", fc)
+	return c
+}
+
+// variables collects Inputs.Variables entries.
+type variables struct {
+	names  []string
+	values map[string]string
+}
+
+// add registers a variable and returns its name; the same value reuses a name.
+func (v *variables) add(name, value string) string {
+	if v.values == nil {
+		v.values = map[string]string{}
+	}
+	if old, ok := v.values[name]; ok && old == value {
+		return name
+	}
+	base := name
+	for i := 2; ; i++ {
+		if _, taken := v.values[name]; !taken {
+			break
+		}
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	v.values[name] = value
+	v.names = append(v.names, name)
+	return name
+}
+
+func (v *variables) node() *yaml.Node {
+	if len(v.names) == 0 {
+		return nil
+	}
+	s := y.Seq()
+	for _, n := range v.names {
+		m := y.Map()
+		y.Set(m, "Name", y.Str(n))
+		y.Set(m, "Value", y.Str(v.values[n]))
+		s.Content = append(s.Content, m)
+	}
+	return s
+}

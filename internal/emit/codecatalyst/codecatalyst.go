@@ -1,0 +1,261 @@
+// Package codecatalyst emits Amazon CodeCatalyst workflow YAML from the IR.
+package codecatalyst
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/glob"
+	"github.com/actionport/actionport/internal/ir"
+	y "github.com/actionport/actionport/internal/yamlnode"
+)
+
+// Target is the name diagnostics of this emitter carry.
+const Target = "codecatalyst"
+
+// Limits of the CodeCatalyst workflow format.
+const (
+	MaxActions          = 50
+	MaxSteps            = 256
+	MaxSecretsPerAction = 5
+	MaxTimeoutMinutes   = 480
+	MinScheduleGap      = 30
+)
+
+// Options configure the emitter.
+type Options struct {
+	Config *config.Config
+}
+
+// Rule ids reported by this emitter.
+const (
+	ruleTrigger     = "cc-trigger-unsupported"
+	ruleSchedule    = "cc-schedule-interval"
+	ruleCompute     = "cc-compute-unmapped"
+	ruleContext     = "cc-context-unsupported"
+	ruleExpr        = "cc-expression-unsupported"
+	ruleGitHubToken = "cc-github-token"
+	ruleVar         = "cc-variable-placeholder"
+	ruleServices    = "cc-services"
+	ruleTooMany     = "cc-too-many-actions"
+	ruleSecrets     = "cc-too-many-secrets"
+	ruleConnection  = "cc-connection"
+	ruleRuntime     = "cc-runtime"
+	ruleTimeout     = "cc-timeout"
+	ruleOutput      = "cc-output-unsupported"
+	ruleContainer   = "cc-container"
+	ruleArtifact    = "cc-artifact"
+)
+
+var nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+var artifactUnsafe = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+
+// sanitize makes an action or workflow name match ^[A-Za-z0-9_-]+$ (1-100).
+func sanitize(s, fallback string) string {
+	s = strings.Trim(nameUnsafe.ReplaceAllString(s, "_"), "_")
+	if s == "" {
+		s = fallback
+	}
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	return s
+}
+
+type emitter struct {
+	w     *ir.Workflow
+	cfg   *config.Config
+	diags diag.List
+	// action names by job key; group names by GitHub job id.
+	names  map[string]string
+	groups map[string]string
+	used   map[string]bool
+	// outVar maps job key -> output name -> CodeCatalyst output variable.
+	outVar        map[string]map[string]string
+	jobs          map[string]*ir.Job
+	artifactNames map[string]string
+}
+
+// Emit converts a workflow into one CodeCatalyst workflow file.
+func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
+		outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}}
+	root := e.workflow()
+	data, err := y.Encode(emit.Header(w.Source, "Target: Amazon CodeCatalyst workflow (actionport)"), root)
+	if err != nil {
+		e.report(ruleExpr, diag.Error, ir.Pos{File: w.Source}, "internal error: %v", err)
+		return nil, e.diags
+	}
+	e.diags.Sort()
+	return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
+}
+
+func (e *emitter) report(rule string, sev diag.Severity, pos ir.Pos, format string, args ...any) {
+	if pos.File == "" {
+		pos.File = e.w.Source
+	}
+	e.diags = append(e.diags, diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...), Target: Target})
+}
+
+// unique reserves a name, adding a numeric suffix when it is taken.
+func (e *emitter) unique(base string) string {
+	n := base
+	for i := 2; e.used[strings.ToLower(n)]; i++ {
+		n = fmt.Sprintf("%s_%d", base, i)
+	}
+	e.used[strings.ToLower(n)] = true
+	return n
+}
+
+// droppedComment renders an untranslated item as a comment block.
+func droppedComment(d ir.Dropped) string {
+	lines := []string{fmt.Sprintf("actionport: not converted (%s, %s): %s", d.Rule, d.Pos, d.Reason)}
+	for _, l := range strings.Split(d.YAML, "\n") {
+		lines = append(lines, "  "+l)
+	}
+	return y.Comment(lines...)
+}
+
+func (e *emitter) workflow() *yaml.Node {
+	w := e.w
+	root := y.Map()
+	name := w.Name
+	if name == "" {
+		name = w.BaseName
+	}
+	y.Set(root, "Name", y.Str(sanitize(name, sanitize(w.BaseName, "workflow"))))
+	y.Set(root, "SchemaVersion", y.Quoted("1.0"))
+	mode := "PARALLEL"
+	if w.Concurrency.Set {
+		mode = "QUEUED"
+		if w.Concurrency.CancelInProgress {
+			mode = "SUPERSEDED"
+		}
+	}
+	y.Set(root, "RunMode", y.Str(mode))
+	triggers := e.triggers()
+	var trigKey *yaml.Node
+	if len(triggers.Content) > 0 {
+		trigKey = y.Set(root, "Triggers", triggers)
+	}
+	if !w.Triggers.Manual && len(triggers.Content) == 0 {
+		y.AddHead(root.Content[len(root.Content)-2], y.Comment("actionport: no trigger converted; start runs manually"))
+	}
+	actions := e.actions()
+	actKey := y.Set(root, "Actions", actions)
+	for _, d := range w.Dropped {
+		if strings.HasPrefix(d.What, "trigger") || d.What == "schedule" {
+			if trigKey != nil {
+				y.AddFoot(triggers, droppedComment(d))
+			} else {
+				y.AddHead(actKey, droppedComment(d))
+			}
+		} else {
+			y.AddFoot(actions, droppedComment(d))
+		}
+	}
+	return root
+}
+
+func (e *emitter) regexes(ps []ir.Pattern) []string {
+	var out []string
+	for _, p := range ps {
+		re, err := glob.ToRegexp(p.Glob)
+		if err != nil {
+			e.report(ruleTrigger, diag.Error, p.Pos, "filter %q cannot be converted: %v", p.Glob, err)
+			continue
+		}
+		out = append(out, re)
+	}
+	return out
+}
+
+func (e *emitter) excludes(f ir.Filter, what string) {
+	for _, p := range f.Exclude {
+		e.report(ruleTrigger, diag.Error, p.Pos, "%s exclusion %q has no equivalent: CodeCatalyst triggers have no ignore lists, so runs also start for it. Rewrite the include list to leave it out", what, p.Glob)
+	}
+}
+
+func (e *emitter) triggers() *yaml.Node {
+	w := e.w
+	seq := y.Seq()
+	if p := w.Triggers.Push; p != nil {
+		e.excludes(p.Branches, "branch")
+		e.excludes(p.Paths, "path")
+		for _, t := range append(p.Tags.Include, p.Tags.Exclude...) {
+			e.report(ruleTrigger, diag.Error, t.Pos, "tag filter %q: CodeCatalyst has no tag trigger. Start the workflow from a release process, or use the CodePipeline target, which has tag triggers", t.Glob)
+		}
+		tagsOnly := len(p.Branches.Include) == 0 && len(p.Branches.Exclude) == 0 && !p.Tags.Empty()
+		if !tagsOnly {
+			t := y.Map()
+			y.Set(t, "Type", y.Str("PUSH"))
+			if bs := e.regexes(p.Branches.Include); len(bs) > 0 {
+				y.Set(t, "Branches", y.Strs(bs...))
+			}
+			if fs := e.regexes(p.Paths.Include); len(fs) > 0 {
+				y.Set(t, "FilesChanged", y.Strs(fs...))
+			}
+			seq.Content = append(seq.Content, t)
+		}
+	}
+	if p := w.Triggers.PullRequest; p != nil {
+		e.excludes(p.Branches, "branch")
+		e.excludes(p.Paths, "path")
+		var evs []string
+		seen := map[string]bool{}
+		for _, ev := range p.Events {
+			m := map[ir.PullRequestEvent]string{ir.PROpened: "OPEN", ir.PRReopened: "OPEN", ir.PRUpdated: "REVISION", ir.PRClosed: "CLOSED"}[ev]
+			if m != "" && !seen[m] {
+				seen[m] = true
+				evs = append(evs, m)
+			}
+		}
+		if len(evs) > 0 {
+			t := y.Map()
+			y.Set(t, "Type", y.Str("PULLREQUEST"))
+			y.Set(t, "Events", y.Strs(evs...))
+			if bs := e.regexes(p.Branches.Include); len(bs) > 0 {
+				y.Set(t, "Branches", y.Strs(bs...))
+			}
+			if fs := e.regexes(p.Paths.Include); len(fs) > 0 {
+				y.Set(t, "FilesChanged", y.Strs(fs...))
+			}
+			seq.Content = append(seq.Content, t)
+		} else {
+			e.report(ruleTrigger, diag.Error, p.Pos, "none of the pull request activities has a CodeCatalyst equivalent; no pull request trigger was made")
+		}
+	}
+	for _, s := range w.Triggers.Schedules {
+		if s.MinIntervalMinutes > 0 && s.MinIntervalMinutes < MinScheduleGap {
+			e.report(ruleSchedule, diag.Warning, s.Pos, "schedule %q runs every %d minutes; CodeCatalyst runs scheduled workflows at most every %d minutes, so some runs are skipped", s.Cron, s.MinIntervalMinutes, MinScheduleGap)
+		}
+		t := y.Map()
+		y.Set(t, "Type", y.Str("SCHEDULE"))
+		y.Set(t, "Expression", y.Str(s.EventBridge))
+		re, _ := glob.ToRegexp(w.DefaultBranch)
+		y.Set(t, "Branches", y.Strs(re))
+		seq.Content = append(seq.Content, t)
+	}
+	return seq
+}
+
+// sortedKeys returns map keys in order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,387 @@
+package codecatalyst
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit/shell"
+	"github.com/actionport/actionport/internal/ir"
+	y "github.com/actionport/actionport/internal/yamlnode"
+)
+
+// jobEnv splits workflow and job env into literal values (Inputs.Variables)
+// and values with references (exported by each step).
+func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
+	var dynamic []ir.EnvVar
+	for _, v := range append(append([]ir.EnvVar{}, e.w.Env...), j.Env...) {
+		if v.Value.IsLiteral() && v.Value.String(nil) != "" && !strings.Contains(v.Value.String(nil), "\n") {
+			vars.add(v.Name, v.Value.String(nil))
+			continue
+		}
+		dynamic = append(dynamic, v)
+	}
+	if j.AWS != nil && j.AWS.Region.IsLiteral() && j.AWS.Region.String(nil) != "" {
+		vars.add("AWS_REGION", j.AWS.Region.String(nil))
+		vars.add("AWS_DEFAULT_REGION", j.AWS.Region.String(nil))
+	} else if j.AWS != nil {
+		dynamic = append(dynamic, ir.EnvVar{Name: "AWS_REGION", Value: j.AWS.Region}, ir.EnvVar{Name: "AWS_DEFAULT_REGION", Value: j.AWS.Region})
+	}
+	return dynamic
+}
+
+// placeDropped puts untranslated steps as comments where they stood.
+func placeDropped(seq *yaml.Node, dropped []ir.Dropped, after int, offset int) {
+	for _, d := range dropped {
+		if d.After != after {
+			continue
+		}
+		idx := after + 1 + offset
+		if idx < len(seq.Content) {
+			y.AddHead(seq.Content[idx], droppedComment(d))
+		} else {
+			y.AddFoot(seq, droppedComment(d))
+		}
+	}
+}
+
+func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
+	r := &shell.Renderer{Job: j}
+	r.Refs = func(ref *ir.Ref) (string, bool) { return e.shellRef(j, ref, vars), true }
+	dynamic := e.jobEnv(j, vars)
+	seq := y.Seq()
+	run := func(s string) *yaml.Node {
+		m := y.Map()
+		y.Set(m, "Run", y.Str(s))
+		seq.Content = append(seq.Content, m)
+		return m
+	}
+	run(r.Prelude())
+	for _, d := range j.Downloads {
+		dest := d.Path
+		if dest == "" {
+			dest = "."
+		}
+		n := e.artifactName(d.FromJob, d.Name)
+		run(fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R \"$CATALYST_SOURCE_DIR_%s/.\" %s", d.Name, shell.Quote(dest), n, shell.Quote(dest)))
+	}
+	offset := len(seq.Content)
+	placeDropped(seq, j.Dropped, -1, offset)
+	for i, s := range j.Steps {
+		var node *yaml.Node
+		switch {
+		case s.Runtime != nil:
+			node = run(fmt.Sprintf("# actionport: %s: %s %s is expected from the build image (pin it with a container image if needed)\n%s --version || true",
+				s.Uses, s.Runtime.Name, s.Runtime.Version, runtimeCommand(s.Runtime.Name)))
+			e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin version %q", s.Uses, s.Runtime.Name, s.Runtime.Version)
+		case s.Kind == ir.StepRun:
+			node = run(r.Step(s, dynamic))
+		default:
+			node = run(fmt.Sprintf("echo 'actionport: step %s not converted' >&2", s.Uses))
+		}
+		_ = node
+		placeDropped(seq, j.Dropped, i, offset)
+	}
+	e.outVar[j.Key] = map[string]string{}
+	for _, o := range j.Outputs {
+		e.outVar[j.Key][o.Name] = shell.EnvName(o.Name)
+	}
+	run(r.Finish(j.Outputs))
+	if len(seq.Content) > MaxSteps {
+		e.report(ruleTooMany, diag.Error, j.Pos, "job converts to %d build steps; CodeCatalyst allows %d. Merge steps", len(seq.Content), MaxSteps)
+	}
+	return seq
+}
+
+func runtimeCommand(name string) string {
+	return map[string]string{"nodejs": "node", "python": "python3", "java": "java", "golang": "go", "dotnet": "dotnet", "ruby": "ruby", "php": "php"}[name]
+}
+
+// shellRef renders a reference for a build action's shell. CodeCatalyst
+// values are passed as Inputs.Variables and read as environment variables,
+// never spliced into the script.
+func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
+	v := func(name, value string) string { return `"$` + vars.add(name, value) + `"` }
+	switch ref.Kind {
+	case ir.RefSecret:
+		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
+			e.report(ruleGitHubToken, diag.Error, ref.Pos, "secrets.GITHUB_TOKEN has no CodeCatalyst equivalent; store a GitHub token as a CodeCatalyst secret and use it instead")
+			return "''"
+		}
+		return v("AP_SECRET_"+shell.EnvName(ref.Name), "${Secrets."+e.cfg.SecretName(ref.Name)+"}")
+	case ir.RefVar:
+		e.report(ruleVar, diag.Warning, ref.Pos, "vars.%s (a GitHub configuration variable) became a placeholder; set its value in the generated Inputs.Variables", ref.Name)
+		return v("AP_VAR_"+shell.EnvName(ref.Name), "REPLACE_WITH_VALUE_OF_vars."+ref.Name)
+	case ir.RefInput:
+		for _, in := range e.w.Inputs {
+			if in.Name == ref.Name && in.Default != "" {
+				return v("AP_INPUT_"+shell.EnvName(ref.Name), in.Default)
+			}
+		}
+		return "''"
+	case ir.RefJobOutput:
+		if w, ok := e.jobOutput(ref); ok {
+			return v("AP_NEEDS_"+shell.EnvName(ref.Job)+"_"+shell.EnvName(ref.Name), w)
+		}
+		return "''"
+	case ir.RefContext:
+		m, ok := contextFor(e.w, j, ref.Name)
+		if !ok {
+			e.report(ruleContext, diag.Error, ref.Pos, "%s has no CodeCatalyst equivalent; it evaluates to an empty string. Replace it with a workflow variable", ref.Name)
+			return "''"
+		}
+		switch m.kind {
+		case ctxVariable:
+			return v("AP_"+strings.ToUpper(shell.EnvName(ref.Name)), m.value)
+		case ctxShell:
+			return m.value
+		}
+		return shell.Quote(m.value)
+	}
+	e.report(ruleExpr, diag.Error, ref.Pos, "expression %q cannot be evaluated on CodeCatalyst; it evaluates to an empty string. Compute the value in a step instead", ref.Source)
+	return "''"
+}
+
+// jobOutput renders needs.J.outputs.O as ${Action.Var}.
+func (e *emitter) jobOutput(ref *ir.Ref) (string, bool) {
+	vn := e.outVar[ref.Job][ref.Name]
+	if vn == "" {
+		e.report(ruleOutput, diag.Error, ref.Pos, "needs.%s.outputs.%s: the job defines no such output that CodeCatalyst can export", ref.Job, ref.Name)
+		return "", false
+	}
+	return "${" + e.names[ref.Job] + "." + vn + "}", true
+}
+
+// runnerRef renders a reference inside GitHub-format steps run by the
+// GitHub Actions runner action. native is true when the result is a
+// GitHub expression body (without ${{ }}).
+func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
+	switch ref.Kind {
+	case ir.RefSecret:
+		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
+			e.report(ruleGitHubToken, diag.Error, ref.Pos, "secrets.GITHUB_TOKEN has no CodeCatalyst equivalent; store a GitHub token as a CodeCatalyst secret and use it instead")
+			return "", false
+		}
+		return "${Secrets." + e.cfg.SecretName(ref.Name) + "}", false
+	case ir.RefVar:
+		e.report(ruleVar, diag.Warning, ref.Pos, "vars.%s (a GitHub configuration variable) became a placeholder; replace it in the generated workflow", ref.Name)
+		return "REPLACE_WITH_VALUE_OF_vars." + ref.Name, false
+	case ir.RefInput:
+		for _, in := range e.w.Inputs {
+			if in.Name == ref.Name {
+				return in.Default, false
+			}
+		}
+		return "", false
+	case ir.RefJobOutput:
+		w, _ := e.jobOutput(ref)
+		return w, false
+	case ir.RefEnv:
+		return "env." + ref.Name, true
+	case ir.RefStepOutput:
+		return "steps." + ref.Step + ".outputs." + ref.Name, true
+	case ir.RefStepOutcome:
+		return "steps." + ref.Step + "." + ref.Name, true
+	case ir.RefContext:
+		if ref.Name == "github.workspace" {
+			return ".", false
+		}
+		m, ok := contextFor(e.w, j, ref.Name)
+		if !ok || m.kind == ctxShell {
+			e.report(ruleContext, diag.Error, ref.Pos, "%s is not available in CodeCatalyst's GitHub Actions runner (the github context is empty there); it evaluates to an empty string", ref.Name)
+			return "", false
+		}
+		return m.value, false
+	}
+	if strings.Contains(strings.ToLower(ref.Source), "github.") {
+		e.report(ruleExpr, diag.Warning, ref.Pos, "expression %q is kept for the runner, but the github context is empty in CodeCatalyst; check the result", ref.Source)
+	}
+	return ref.Source, true
+}
+
+// runnerValue renders a value for a runner step field.
+func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
+	return v.String(func(r *ir.Ref) string {
+		t, native := e.runnerRef(j, r)
+		if native {
+			return "${{ " + t + " }}"
+		}
+		return t
+	})
+}
+
+func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *yaml.Node {
+	dynamic := e.jobEnv(j, vars)
+	seq := y.Seq()
+	placeDropped(seq, j.Dropped, -1, 0)
+	for i, s := range j.Steps {
+		m := y.Map()
+		if s.ID != "" {
+			y.Set(m, "id", y.Str(s.ID))
+		}
+		if s.Name != "" {
+			y.Set(m, "name", y.Str(s.Name))
+		}
+		if cond := e.runnerIf(j, s); cond != "" {
+			y.Set(m, "if", y.Str(cond))
+		}
+		env := y.Map()
+		for _, d := range dynamic {
+			y.Put(env, d.Name, y.Str(e.runnerValue(j, d.Value)))
+		}
+		for _, d := range s.Env {
+			y.Put(env, d.Name, y.Str(e.runnerValue(j, d.Value)))
+		}
+		if s.Kind == ir.StepAction {
+			y.Set(m, "uses", y.Str(s.Uses))
+			if len(s.With) > 0 {
+				with := y.Map()
+				for _, w := range s.With {
+					y.Set(with, w.Name, y.Str(e.runnerValue(j, w.Value)))
+				}
+				y.Set(m, "with", with)
+			}
+		} else {
+			// References reach the script through env, never spliced into it.
+			var b strings.Builder
+			n := 0
+			for _, p := range s.Run.Parts {
+				if p.Ref == nil {
+					b.WriteString(p.Lit)
+					continue
+				}
+				n++
+				name := fmt.Sprintf("AP_EXPR_%d", n)
+				t, native := e.runnerRef(j, p.Ref)
+				if native {
+					t = "${{ " + t + " }}"
+				}
+				y.Put(env, name, y.Str(t))
+				fmt.Fprintf(&b, "${%s}", name)
+			}
+			y.Set(m, "run", y.Str(b.String()))
+			if sh := s.Shell; sh != "" || j.Defaults.Shell != "" {
+				if sh == "" {
+					sh = j.Defaults.Shell
+				}
+				y.Set(m, "shell", y.Str(sh))
+			}
+			wd := s.WorkingDirectory
+			if wd == "" {
+				wd = j.Defaults.WorkingDirectory
+			}
+			if wd != "" {
+				y.Set(m, "working-directory", y.Str(wd))
+			}
+		}
+		if len(env.Content) > 0 {
+			y.Set(m, "env", env)
+		}
+		if s.ContinueOnError {
+			y.Set(m, "continue-on-error", y.Bool(true))
+		}
+		if s.TimeoutMinutes > 0 {
+			y.Set(m, "timeout-minutes", y.Int(s.TimeoutMinutes))
+		}
+		if s.Note != "" {
+			y.AddHead(m, y.Comment("actionport: "+s.Note))
+		}
+		seq.Content = append(seq.Content, m)
+		placeDropped(seq, j.Dropped, i, 0)
+	}
+	e.outVar[j.Key] = map[string]string{}
+	for _, o := range j.Outputs {
+		refs := o.Value.Refs()
+		if len(refs) == 1 && refs[0].Kind == ir.RefStepOutput && len(o.Value.Parts) == 1 {
+			e.outVar[j.Key][o.Name] = refs[0].Step + "_" + refs[0].Name
+			continue
+		}
+		e.report(ruleOutput, diag.Error, o.Pos, "job output %q is not a single step output; CodeCatalyst's runner action exports step outputs only. Write it to GITHUB_OUTPUT in a step", o.Name)
+	}
+	if len(seq.Content) == 0 {
+		m := y.Map()
+		y.Set(m, "run", y.Str("echo 'actionport: no steps left to run'"))
+		seq.Content = append(seq.Content, m)
+	}
+	return seq
+}
+
+// runnerIf combines the job and step conditions as a GitHub expression.
+func (e *emitter) runnerIf(j *ir.Job, s *ir.Step) string {
+	var parts []string
+	if j.If != nil {
+		parts = append(parts, "("+e.condExpr(j, j.If)+")")
+	}
+	if s.If != nil {
+		parts = append(parts, "("+e.condExpr(j, s.If)+")")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if len(parts) == 1 {
+		return strings.TrimSuffix(strings.TrimPrefix(parts[0], "("), ")")
+	}
+	return strings.Join(parts, " && ")
+}
+
+func quoteExpr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func (e *emitter) operandExpr(j *ir.Job, o ir.Operand) string {
+	if o.Ref == nil {
+		return quoteExpr(o.Lit)
+	}
+	t, native := e.runnerRef(j, o.Ref)
+	if native {
+		return t
+	}
+	return quoteExpr(t)
+}
+
+// condExpr renders a condition in GitHub expression syntax.
+func (e *emitter) condExpr(j *ir.Job, c *ir.Cond) string {
+	bin := func(op string) string {
+		parts := make([]string, len(c.Args))
+		for i, a := range c.Args {
+			parts[i] = "(" + e.condExpr(j, a) + ")"
+		}
+		return strings.Join(parts, op)
+	}
+	fn := func(name string) string {
+		return name + "(" + e.operandExpr(j, c.Left) + ", " + e.operandExpr(j, c.Right) + ")"
+	}
+	switch c.Op {
+	case ir.CondTrue:
+		return "true"
+	case ir.CondFalse:
+		return "false"
+	case ir.CondAnd:
+		return bin(" && ")
+	case ir.CondOr:
+		return bin(" || ")
+	case ir.CondNot:
+		return "!(" + e.condExpr(j, c.Args[0]) + ")"
+	case ir.CondEq:
+		return e.operandExpr(j, c.Left) + " == " + e.operandExpr(j, c.Right)
+	case ir.CondNe:
+		return e.operandExpr(j, c.Left) + " != " + e.operandExpr(j, c.Right)
+	case ir.CondContains:
+		return fn("contains")
+	case ir.CondStartsWith:
+		return fn("startsWith")
+	case ir.CondEndsWith:
+		return fn("endsWith")
+	case ir.CondTruthy:
+		return e.operandExpr(j, c.Left)
+	case ir.CondSuccess:
+		return "success()"
+	case ir.CondFailure:
+		return "failure()"
+	case ir.CondAlways:
+		return "always()"
+	case ir.CondCancelled:
+		return "cancelled()"
+	}
+	return "false"
+}

@@ -1,0 +1,49 @@
+package glob
+
+import (
+	"regexp"
+	"testing"
+)
+
+func TestToRegexp(t *testing.T) {
+	tests := []struct {
+		pattern string
+		match   []string
+		noMatch []string
+	}{
+		{"main", []string{"main"}, []string{"mainline", "xmain"}},
+		{"release/*", []string{"release/1.0"}, []string{"release/1/2", "release"}},
+		{"feature/**", []string{"feature/a", "feature/a/b"}, []string{"feature"}},
+		{"**.js", []string{"a.js", "src/a/b.js"}, []string{"a.ts"}},
+		{"docs/**/*.md", []string{"docs/a.md", "docs/x/y/a.md"}, []string{"docs/a.txt"}},
+		{"v[12].?", []string{"v1.0", "v2.9"}, []string{"v3.0", "v1.10"}},
+		{"v2+", []string{"v2", "v222"}, []string{"v", "v3"}},
+		{"a.b", []string{"a.b"}, []string{"axb"}},
+		{`\*`, []string{"*"}, []string{"x"}},
+	}
+	for _, tt := range tests {
+		re, err := ToRegexp(tt.pattern)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.pattern, err)
+		}
+		r := regexp.MustCompile(re)
+		for _, s := range tt.match {
+			if !r.MatchString(s) {
+				t.Errorf("%q (%s) should match %q", tt.pattern, re, s)
+			}
+		}
+		for _, s := range tt.noMatch {
+			if r.MatchString(s) {
+				t.Errorf("%q (%s) should not match %q", tt.pattern, re, s)
+			}
+		}
+	}
+}
+
+func TestToRegexpErrors(t *testing.T) {
+	for _, p := range []string{"a[", "[]"} {
+		if _, err := ToRegexp(p); err == nil {
+			t.Errorf("%q: want error", p)
+		}
+	}
+}

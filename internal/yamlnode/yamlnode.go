@@ -1,0 +1,134 @@
+// Package yamlnode builds gopkg.in/yaml.v3 node trees by hand, so emitters
+// control key order and can attach comments (the original YAML of items
+// that were not translated).
+package yamlnode
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Map returns an empty mapping node.
+func Map() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+
+// Seq returns a sequence node holding items.
+func Seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
+}
+
+// Str returns a string scalar; multi-line text uses the literal block style
+// and strings YAML would read as another type are quoted.
+func Str(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.Contains(s, "\n") && !strings.ContainsAny(s, "\r\t") && !hasTrailingSpace(s) {
+		n.Style = yaml.LiteralStyle
+	}
+	return n
+}
+
+func hasTrailingSpace(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasSuffix(l, " ") {
+			return true
+		}
+	}
+	return false
+}
+
+// Quoted returns a double-quoted string scalar.
+func Quoted(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+}
+
+// Int returns an integer scalar.
+func Int(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+}
+
+// Bool returns a boolean scalar.
+func Bool(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+}
+
+// Strs returns a sequence of strings.
+func Strs(ss ...string) *yaml.Node {
+	n := Seq()
+	for _, s := range ss {
+		n.Content = append(n.Content, Str(s))
+	}
+	return n
+}
+
+// Set appends key: value to a mapping and returns the key node (for comments).
+func Set(m *yaml.Node, key string, v *yaml.Node) *yaml.Node {
+	k := Str(key)
+	m.Content = append(m.Content, k, v)
+	return k
+}
+
+// Put sets key to v, replacing an existing entry in place.
+func Put(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return
+		}
+	}
+	Set(m, key, v)
+}
+
+// Get returns the value of key in a mapping, or nil.
+func Get(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Comment renders lines as a comment block body (yaml.v3 adds the "# ").
+func Comment(lines ...string) string {
+	var out []string
+	for _, l := range lines {
+		for _, x := range strings.Split(l, "\n") {
+			out = append(out, "# "+strings.TrimRight(x, " \t"))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// AddHead appends comment text before a node.
+func AddHead(n *yaml.Node, text string) {
+	if n.HeadComment != "" {
+		n.HeadComment += "\n"
+	}
+	n.HeadComment += text
+}
+
+// AddFoot appends comment text after a node.
+func AddFoot(n *yaml.Node, text string) {
+	if n.FootComment != "" {
+		n.FootComment += "\n"
+	}
+	n.FootComment += text
+}
+
+// Encode renders a document with header comment lines.
+func Encode(header string, root *yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(header)
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		return nil, fmt.Errorf("encoding YAML: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encoding YAML: %w", err)
+	}
+	return b.Bytes(), nil
+}
