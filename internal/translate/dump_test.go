@@ -1,9 +1,9 @@
 package translate
 
 import (
+	"fmt"
 	"os"
 	"testing"
-	"fmt"
 )
 
 func TestDump(t *testing.T) {

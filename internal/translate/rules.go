@@ -18,6 +18,7 @@ const (
 	ruleRunnerExpr       = "runner-expression"   // runs-on given by an expression
 	ruleRunnerUnknown    = "runner-unmapped"     // windows, macOS, self-hosted without a config mapping
 	ruleCheckoutOther    = "checkout-other-repo" // checkout of another repository
+	ruleCheckoutOption   = "checkout-option"     // checkout path/ref that the targets ignore
 	ruleLocalAction      = "local-action"        // uses: ./path not reachable
 	ruleReusableWorkflow = "reusable-workflow"   // jobs.<id>.uses not reachable
 	ruleDockerAction     = "docker-action"       // uses: docker://

@@ -156,13 +156,13 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		}
 		if p := text("path"); p != "" && p != "." {
 			j.Checkout.Path = p
-			t.diag(ruleCheckoutOther, warnSev, pos, "checkout path %q: the source is placed at the workspace root on the target; the job's commands are run from there", p)
+			t.diag(ruleCheckoutOption, warnSev, pos, "checkout path %q: the source is placed at the workspace root on the target; the job's commands are run from there", p)
 		}
 		if s := text("submodules"); s == "true" || s == "recursive" {
 			j.Checkout.Submodules = true
 		}
 		if r := text("ref"); r != "" {
-			t.diag(ruleCheckoutOther, warnSev, pos, "checkout ref %q is ignored: the target builds the revision that started the run", r)
+			t.diag(ruleCheckoutOption, warnSev, pos, "checkout ref %q is ignored: the target builds the revision that started the run", r)
 		}
 		return false
 	case name == "actions/upload-artifact":

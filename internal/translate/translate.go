@@ -41,6 +41,7 @@ type translator struct {
 	cfg   *config.Config
 	diags diag.List
 	wf    *ir.Workflow
+	seen  map[diag.Diagnostic]bool
 	// wfDefaults are the workflow's defaults.
 	wfDefaults *actionlint.Defaults
 }
@@ -107,7 +108,16 @@ func (t *translator) diag(rule string, sev diag.Severity, pos ir.Pos, format str
 	if pos.File == "" {
 		pos.File = t.file
 	}
-	t.diags.Add(rule, sev, pos, format, args...)
+	d := diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...)}
+	// Matrix combinations lower the same source once each; report it once.
+	if t.seen[d] {
+		return
+	}
+	if t.seen == nil {
+		t.seen = map[diag.Diagnostic]bool{}
+	}
+	t.seen[d] = true
+	t.diags = append(t.diags, d)
 }
 
 // drop reports an item that is not translated and keeps its source for the output.

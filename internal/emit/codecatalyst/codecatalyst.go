@@ -81,6 +81,7 @@ type emitter struct {
 	outVar        map[string]map[string]string
 	jobs          map[string]*ir.Job
 	artifactNames map[string]string
+	seen          map[diag.Diagnostic]bool
 }
 
 // Emit converts a workflow into one CodeCatalyst workflow file.
@@ -90,7 +91,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		cfg = config.Default()
 	}
 	e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
-		outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}}
+		outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
 	root := e.workflow()
 	data, err := y.Encode(emit.Header(w.Source, "Target: Amazon CodeCatalyst workflow (actionport)"), root)
 	if err != nil {
@@ -105,7 +106,13 @@ func (e *emitter) report(rule string, sev diag.Severity, pos ir.Pos, format stri
 	if pos.File == "" {
 		pos.File = e.w.Source
 	}
-	e.diags = append(e.diags, diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...), Target: Target})
+	d := diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...), Target: Target}
+	// A reference rendered once per step or matrix combination is reported once.
+	if e.seen[d] {
+		return
+	}
+	e.seen[d] = true
+	e.diags = append(e.diags, d)
 }
 
 // unique reserves a name, adding a numeric suffix when it is taken.
