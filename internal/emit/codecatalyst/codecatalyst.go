@@ -4,7 +4,6 @@ package codecatalyst
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -255,14 +254,4 @@ func (e *emitter) triggers() *yaml.Node {
 		seq.Content = append(seq.Content, t)
 	}
 	return seq
-}
-
-// sortedKeys returns map keys in order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
