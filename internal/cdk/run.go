@@ -20,14 +20,24 @@ type Credentials struct {
 // must not see: other AWS identities (so the child uses exactly the assumed
 // credentials) and the runtime's token-minting secrets.
 var droppedEnv = map[string]bool{
-	"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true,
-	"AWS_SECURITY_TOKEN": true, "AWS_PROFILE": true, "AWS_DEFAULT_PROFILE": true,
-	"AWS_ROLE_ARN": true, "AWS_WEB_IDENTITY_TOKEN_FILE": true, "AWS_ROLE_SESSION_NAME": true,
-	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": true, "AWS_CONTAINER_CREDENTIALS_FULL_URI": true,
-	"AWS_CONTAINER_AUTHORIZATION_TOKEN": true,
-	"ACTIONS_ID_TOKEN_REQUEST_TOKEN": true, "ACTIONS_ID_TOKEN_REQUEST_URL": true,
-	"ACTIONS_RUNTIME_TOKEN": true, "INPUT_GITHUB-TOKEN": true, "INPUT_GITHUB_TOKEN": true,
-	"GITHUB_TOKEN": true,
+	"AWS_ACCESS_KEY_ID":                      true,
+	"AWS_SECRET_ACCESS_KEY":                  true,
+	"AWS_SESSION_TOKEN":                      true,
+	"AWS_SECURITY_TOKEN":                     true,
+	"AWS_PROFILE":                            true,
+	"AWS_DEFAULT_PROFILE":                    true,
+	"AWS_ROLE_ARN":                           true,
+	"AWS_WEB_IDENTITY_TOKEN_FILE":            true,
+	"AWS_ROLE_SESSION_NAME":                  true,
+	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": true,
+	"AWS_CONTAINER_CREDENTIALS_FULL_URI":     true,
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN":      true,
+	"ACTIONS_ID_TOKEN_REQUEST_TOKEN":         true,
+	"ACTIONS_ID_TOKEN_REQUEST_URL":           true,
+	"ACTIONS_RUNTIME_TOKEN":                  true,
+	"INPUT_GITHUB-TOKEN":                     true,
+	"INPUT_GITHUB_TOKEN":                     true,
+	"GITHUB_TOKEN":                           true,
 }
 
 // ChildEnv builds the cdk child's environment from the action's own (base,
