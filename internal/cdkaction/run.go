@@ -130,13 +130,7 @@ func runCDK(ctx context.Context, r *ghactions.Runner, d Deps, cfg Config, res *a
 	if st, err := os.Stat(wd); err != nil || !st.IsDir() {
 		return fmt.Errorf("working-directory %q is not a directory", cfg.WorkingDirectory)
 	}
-	var argv []string
-	if cfg.CDKVersion != "" {
-		argv = []string{"npx", "--yes", "aws-cdk@" + cfg.CDKVersion}
-	} else {
-		argv = []string{cdk.ResolveBinary(wd, "cdk")}
-	}
-	argv = append(argv, args...)
+	argv := append(cdkCommand(cfg.CDKVersion, wd), args...)
 
 	environ := d.Environ
 	if environ == nil {
@@ -216,6 +210,15 @@ func runCDK(ctx context.Context, r *ghactions.Runner, d Deps, cfg Config, res *a
 		return fmt.Errorf("fail-on-destructive-changes: the diff deletes or replaces resources:\n  %s", strings.Join(destructive, "\n  "))
 	}
 	return nil
+}
+
+// cdkCommand is the start of cdk's argv: npx with the exact cdk-version when
+// one is given, else the app's own node_modules/.bin/cdk, else the image's cdk.
+func cdkCommand(version, wd string) []string {
+	if version != "" {
+		return []string{"npx", "--yes", "aws-cdk@" + version}
+	}
+	return []string{cdk.ResolveBinary(wd, "cdk")}
 }
 
 func countChanged(d cdk.DiffResult) int {

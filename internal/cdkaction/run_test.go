@@ -465,3 +465,13 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestCDKCommand(t *testing.T) {
+	dir := t.TempDir()
+	if got := strings.Join(cdkCommand("2.1148.1", dir), " "); got != "npx --yes aws-cdk@2.1148.1" {
+		t.Errorf("with cdk-version: %q", got)
+	}
+	if got := strings.Join(cdkCommand("", dir), " "); got != "cdk" {
+		t.Errorf("without node_modules: %q", got)
+	}
+}
