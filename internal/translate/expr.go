@@ -16,6 +16,8 @@ type scope struct {
 	matrix map[string]actionlint.RawYAMLValue
 	// jobKey maps a GitHub job id to the IR key whose outputs stand for it.
 	jobKey map[string]string
+	// inputs binds inputs.NAME inside an inlined composite action.
+	inputs map[string]ir.Value
 }
 
 // value lowers a YAML string that may contain ${{ }} expressions.
@@ -96,6 +98,11 @@ func (t *translator) lowerExpr(n actionlint.ExprNode, src string, pos ir.Pos, sc
 		}
 	}
 	if path, ok := exprPath(n); ok {
+		if len(path) == 2 && strings.EqualFold(path[0], "inputs") {
+			if v, ok := sc.inputValue(path[1]); ok {
+				return v.Parts
+			}
+		}
 		if r, lit, ok := t.classify(path, src, pos, sc); ok {
 			if r == nil {
 				return []ir.Part{{Lit: lit}}
@@ -179,9 +186,9 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 	head := strings.ToLower(path[0])
 	switch {
 	case head == "secrets" && len(path) == 2:
-		return ref(ir.RefSecret, path[1]), "", true
+		return ref(ir.RefSecret, originalCase(src, path[1])), "", true
 	case head == "vars" && len(path) == 2:
-		return ref(ir.RefVar, path[1]), "", true
+		return ref(ir.RefVar, originalCase(src, path[1])), "", true
 	case head == "env" && len(path) == 2:
 		return ref(ir.RefEnv, path[1]), "", true
 	case head == "inputs" && len(path) == 2:
@@ -226,6 +233,31 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		return ref(ir.RefContext, strings.Join(lower, ".")), "", true
 	}
 	return nil, "", false
+}
+
+// originalCase returns name as spelled in the expression source: actionlint
+// lowercases property names, but a secret or variable created on the target
+// must keep the user's spelling (secrets.NPM_TOKEN, not npm_token).
+func originalCase(src, name string) string {
+	lower := strings.ToLower(src)
+	if len(lower) != len(src) {
+		return name
+	}
+	isIdent := func(c byte) bool {
+		return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	for off := 0; ; {
+		i := strings.Index(lower[off:], strings.ToLower(name))
+		if i < 0 {
+			return name
+		}
+		i += off
+		end := i + len(name)
+		if (i == 0 || !isIdent(src[i-1])) && (end == len(src) || !isIdent(src[end])) {
+			return src[i:end]
+		}
+		off = i + 1
+	}
 }
 
 // matrixLookup resolves matrix.a.b against a combination.

@@ -138,8 +138,10 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 
 	switch {
 	case strings.HasPrefix(uses, "./"), strings.HasPrefix(uses, "../"):
-		t.drop(&j.Dropped, "step", ruleLocalAction, errSev, st.Pos, after,
-			"local action %q is not available to the converter (convert from the repository root so it can be inlined, or port its steps by hand)", uses)
+		if err := t.inlineComposite(j, st, uses, sc, after); err != nil {
+			t.drop(&j.Dropped, "step", ruleLocalAction, errSev, st.Pos, after,
+				"local action %q could not be inlined: %v; port its steps by hand", uses, err)
+		}
 		return false
 	case strings.HasPrefix(uses, "docker://"):
 		t.diag(ruleDockerAction, warnSev, pos, "docker action %q is kept as a GitHub step; it needs a runner that can start containers", uses)

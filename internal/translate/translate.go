@@ -42,6 +42,9 @@ type translator struct {
 	diags diag.List
 	wf    *ir.Workflow
 	seen  map[diag.Diagnostic]bool
+	// posOverride points positions at the calling step while a composite action is inlined.
+	posOverride *ir.Pos
+	inlineDepth int
 	// wfDefaults are the workflow's defaults.
 	wfDefaults *actionlint.Defaults
 }
@@ -131,6 +134,9 @@ func (t *translator) drop(list *[]ir.Dropped, what, rule string, sev diag.Severi
 }
 
 func (t *translator) pos(p *actionlint.Pos) ir.Pos {
+	if o, ok := t.posFor(p); ok {
+		return o
+	}
 	if p == nil {
 		return ir.Pos{File: t.file}
 	}
