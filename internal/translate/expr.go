@@ -190,7 +190,7 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 	case head == "vars" && len(path) == 2:
 		return ref(ir.RefVar, originalCase(src, path[1])), "", true
 	case head == "env" && len(path) == 2:
-		return ref(ir.RefEnv, path[1]), "", true
+		return ref(ir.RefEnv, originalCase(src, path[1])), "", true
 	case head == "inputs" && len(path) == 2:
 		return ref(ir.RefInput, path[1]), "", true
 	case head == "github" && len(path) == 4 && strings.EqualFold(path[1], "event") && strings.EqualFold(path[2], "inputs"):

@@ -1,0 +1,62 @@
+package translate
+
+import (
+	"testing"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// TestValueLowering checks how ${{ }} expressions become IR references.
+func TestValueLowering(t *testing.T) {
+	tests := []struct {
+		run  string
+		want string // rendering with refs as <kind:name>
+	}{
+		{"echo ${{ github.sha }}", "echo <ctx:github.sha>"},
+		{"echo ${{ secrets.NPM_TOKEN }}", "echo <secret:NPM_TOKEN>"},
+		{"echo ${{ vars.Region }}", "echo <var:Region>"},
+		{"echo ${{ env.FOO }}-x", "echo <env:FOO>-x"},
+		{"echo ${{ github.event.inputs.stage }}", "echo <input:stage>"},
+		{"echo ${{ needs.build.outputs.tag }}", "echo <out:build.tag>"},
+		{"echo ${{ steps.v.outputs.tag }}", "echo <step:v.tag>"},
+		{"echo ${{ format('{0}-{1}', github.ref_name, 'x') }}", "echo <ctx:github.ref_name>-x"},
+		{"echo ${{ 'lit' }} ${{ 42 }}", "echo lit 42"},
+		{"echo ${{ hashFiles('**/go.sum') }}", "echo <expr:hashFiles('**/go.sum')>"},
+		{"a ${{ github.ref }} b ${{ github.sha }} c", "a <ctx:github.ref> b <ctx:github.sha> c"},
+	}
+	for _, tt := range tests {
+		wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  j:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.run + "\n"
+		w, ds := Translate("t.yml", []byte(wf), Options{})
+		if w == nil {
+			t.Fatalf("%q: %v", tt.run, ds)
+		}
+		got := w.Jobs[1].Steps[0].Run.String(func(r *ir.Ref) string {
+			k := map[ir.RefKind]string{ir.RefContext: "ctx", ir.RefSecret: "secret", ir.RefVar: "var", ir.RefEnv: "env", ir.RefInput: "input", ir.RefJobOutput: "out", ir.RefStepOutput: "step", ir.RefExpr: "expr"}[r.Kind]
+			n := r.Name
+			if r.Kind == ir.RefJobOutput {
+				n = r.Job + "." + r.Name
+			}
+			if r.Kind == ir.RefStepOutput {
+				n = r.Step + "." + r.Name
+			}
+			return "<" + k + ":" + n + ">"
+		})
+		if got != tt.want {
+			t.Errorf("%q lowered to %q, want %q", tt.run, got, tt.want)
+		}
+	}
+}
+
+// TestExpressionPositions checks that positions inside expressions map back to the file.
+func TestExpressionPositions(t *testing.T) {
+	wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo one\n          echo ${{ github.sha }}\n      - run: echo ${{ github.ref }}\n"
+	w, _ := Translate("t.yml", []byte(wf), Options{})
+	r1 := w.Jobs[0].Steps[0].Run.Refs()[0]
+	if r1.Pos.Line != 8 || r1.Pos.Col != 16 {
+		t.Errorf("block scalar ref at %d:%d, want 8:16", r1.Pos.Line, r1.Pos.Col)
+	}
+	r2 := w.Jobs[0].Steps[1].Run.Refs()[0]
+	if r2.Pos.Line != 9 || r2.Pos.Col != 19 {
+		t.Errorf("plain scalar ref at %d:%d, want 9:19", r2.Pos.Line, r2.Pos.Col)
+	}
+}
