@@ -1,0 +1,241 @@
+package codepipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit/shell"
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// commandsMode renders run steps as build commands with the shell runtime.
+func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) {
+	j := s.job
+	s.build = append(s.build, command{text: r.Prelude()})
+	if j.If != nil {
+		e.d.add(RuleJobIf, diag.Warning, j.If.Pos, "job condition %q is evaluated inside the build: when it is false the job's steps are skipped and the action still succeeds", j.If.Source)
+	}
+	if c := e.credentials(s, r); c != "" {
+		s.build = append(s.build, command{text: c, comment: "# actionport: configure-aws-credentials"})
+	}
+	stepCmd := map[int]int{}
+	for i, st := range j.Steps {
+		if st.Kind != ir.StepRun {
+			continue
+		}
+		text := r.Step(st, dynamic)
+		stepCmd[i] = len(s.build)
+		s.build = append(s.build, command{text: text})
+	}
+	s.build = append(s.build, command{text: r.Finish(j.Outputs)})
+	e.placeDropped(j, s.build, stepCmd)
+	for _, o := range j.Outputs {
+		s.exported = append(s.exported, shell.EnvName(o.Name))
+	}
+}
+
+// placeDropped attaches the job's dropped items as comments above the command
+// that follows them.
+func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int) {
+	for _, d := range j.Dropped {
+		at := len(cmds) - 1
+		for i := d.After + 1; i < len(j.Steps); i++ {
+			if c, ok := stepCmd[i]; ok {
+				at = c
+				break
+			}
+		}
+		if d.After < 0 && len(stepCmd) == 0 {
+			at = len(cmds) - 1
+		}
+		c := commentLines(d.Reason, d.Rule, d.YAML)
+		if cmds[at].comment != "" {
+			c = cmds[at].comment + "\n" + c
+		}
+		cmds[at].comment = c
+		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+	}
+}
+
+// credentials renders configure-aws-credentials: nothing for a role in the
+// pipeline's account (the CodeBuild role is used), sts assume-role otherwise.
+func (e *emitter) credentials(s *jobSpec, r *shell.Renderer) string {
+	c := s.job.AWS
+	if c == nil || c.UsesKeys || c.RoleARN.Raw == "" {
+		if c != nil && c.UsesKeys {
+			e.d.add(RuleCredentials, diag.Info, c.Pos, "static access keys are replaced by the CodeBuild project's service role; grant it what the keys allowed")
+		}
+		return ""
+	}
+	if c.Account != "" && c.Account == e.account() {
+		e.d.add(RuleCredentials, diag.Info, c.Pos, "role %s is in the pipeline's account: the job runs with the CodeBuild service role instead; grant that role the role's permissions", c.RoleARN.Raw)
+		return ""
+	}
+	if c.RoleARN.IsLiteral() {
+		e.assumed[c.RoleARN.String(nil)] = true
+	} else {
+		e.assumedDynamic = true
+		e.d.add(RuleCredentials, diag.Warning, c.Pos, "role-to-assume %q is not a literal ARN: the CodeBuild role may assume any role (sts:AssumeRole on arn:aws:iam::*:role/*); narrow the policy in template.yaml", c.RoleARN.Raw)
+	}
+	e.d.add(RuleCredentials, diag.Info, c.Pos, "GitHub OIDC is not needed on AWS: the build assumes %s with its service role (the role's trust policy must allow the CodeBuild role)", c.RoleARN.Raw)
+	return fmt.Sprintf(`AP_ROLE_ARN=%s
+AP_CREDS=$(aws sts assume-role --role-arn "$AP_ROLE_ARN" --role-session-name "actionport-${CODEBUILD_BUILD_NUMBER:-build}" --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) || { echo "actionport: cannot assume $AP_ROLE_ARN" >&2; exit 1; }
+read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<AP_EOF
+$AP_CREDS
+AP_EOF
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+unset AP_CREDS`, r.Value(c.RoleARN))
+}
+
+// stepsMode keeps the job's steps as GitHub steps run by CodeBuild.
+func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) {
+	j := s.job
+	e.d.add(RuleActionSteps, diag.Info, j.Pos, "job %q uses GitHub actions: its steps run as buildspec steps, which CodeBuild runs with the GitHub Actions runner; the project needs a GitHub connection (source credential) to download the actions", j.ID)
+	if j.AWS != nil && !j.AWS.UsesKeys && j.AWS.RoleARN.Raw != "" {
+		if c := e.credentials(s, r); c != "" {
+			s.pre = append(s.pre, command{text: c, comment: "# actionport: configure-aws-credentials"})
+			e.d.add(RuleStepsMode, diag.Warning, j.AWS.Pos, "the assumed role's credentials are exported in pre_build; whether they reach the GitHub steps depends on CodeBuild's runner. Check the first run")
+		}
+	}
+	jobIf := ""
+	if j.If != nil {
+		jobIf = j.If.Source
+	}
+	var dropped []ir.Dropped
+	dropped = append(dropped, j.Dropped...)
+	for i, st := range j.Steps {
+		if st.Runtime != nil {
+			continue
+		}
+		n := mapping()
+		if st.Name != "" {
+			set(n, "name", st.Name)
+		}
+		if st.ID != "" {
+			set(n, "id", st.ID)
+		}
+		cond := ""
+		if st.If != nil {
+			cond = st.If.Source
+		}
+		switch {
+		case jobIf != "" && cond != "":
+			cond = "(" + jobIf + ") && (" + cond + ")"
+		case jobIf != "":
+			cond = jobIf
+		}
+		if cond != "" {
+			set(n, "if", cond)
+		}
+		if st.Kind == ir.StepAction {
+			set(n, "uses", st.Uses)
+			if len(st.With) > 0 {
+				w := mapping()
+				for _, x := range st.With {
+					set(w, x.Name, s.refs.actionExpr(x.Value))
+				}
+				set(n, "with", w)
+			}
+		} else {
+			set(n, "run", s.refs.actionExpr(st.Run))
+			if st.Shell != "" {
+				set(n, "shell", st.Shell)
+			}
+			if st.WorkingDirectory != "" {
+				set(n, "working-directory", st.WorkingDirectory)
+			} else if j.Defaults.WorkingDirectory != "" {
+				set(n, "working-directory", j.Defaults.WorkingDirectory)
+			}
+		}
+		env := append(append([]ir.EnvVar{}, dynamic...), st.Env...)
+		if len(env) > 0 {
+			m := mapping()
+			for _, x := range env {
+				set(m, x.Name, s.refs.actionExpr(x.Value))
+			}
+			set(n, "env", m)
+		}
+		if st.ContinueOnError {
+			set(n, "continue-on-error", true)
+		}
+		if st.TimeoutMinutes > 0 {
+			set(n, "timeout-minutes", st.TimeoutMinutes)
+		}
+		for k := 0; k < len(dropped); k++ {
+			if dropped[k].After < i {
+				d := dropped[k]
+				addComment(n, commentLines(d.Reason, d.Rule, d.YAML))
+				e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+				dropped = append(dropped[:k], dropped[k+1:]...)
+				k--
+			}
+		}
+		s.steps = append(s.steps, n)
+	}
+	if len(s.steps) == 0 {
+		s.steps = append(s.steps, mapping("name", "no steps", "run", "true"))
+	}
+	for _, d := range dropped {
+		addComment(s.steps[len(s.steps)-1], commentLines(d.Reason, d.Rule, d.YAML))
+		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+	}
+	if len(j.Outputs) > 0 {
+		var b strings.Builder
+		b.WriteString("# actionport: job outputs")
+		for _, o := range j.Outputs {
+			for _, ref := range o.Value.Refs() {
+				if ref.Kind == ir.RefStepOutput || ref.Kind == ir.RefStepOutcome {
+					e.d.add(RuleOutputs, diag.Error, o.Pos, "job output %q reads %s, which a GitHub step run by CodeBuild cannot export; the output is empty. Write the value to a file in the step and export it in a post_build command", o.Name, ref.Source)
+					o.Value = ir.Value{}
+				}
+			}
+			fmt.Fprintf(&b, "\nexport %s=%s", shell.EnvName(o.Name), r.Value(o.Value))
+			s.exported = append(s.exported, shell.EnvName(o.Name))
+		}
+		s.post = append(s.post, command{text: b.String()})
+	}
+}
+
+// services starts the job's service containers in pre_build.
+func (e *emitter) services(s *jobSpec, r *shell.Renderer) {
+	for _, svc := range s.job.Services {
+		e.d.add(RuleServices, diag.Info, svc.Pos, "service %q is started with docker run in pre_build (privileged mode); reach it on localhost and its published ports", svc.Name)
+		name := shell.EnvName(svc.Name)
+		var b strings.Builder
+		fmt.Fprintf(&b, "docker run -d --name %s", shell.Quote(name))
+		for _, p := range svc.Ports {
+			fmt.Fprintf(&b, " -p %s", shell.Quote(p))
+		}
+		for _, v := range svc.Env {
+			fmt.Fprintf(&b, " -e %s=%s", shell.EnvName(v.Name), r.Value(v.Value))
+		}
+		if o := strings.Join(strings.Fields(strings.ReplaceAll(svc.Options, "\\\n", " ")), " "); o != "" {
+			b.WriteString(" " + o)
+		}
+		b.WriteString(" " + shell.Quote(svc.Image))
+		cmd := b.String()
+		if strings.Contains(svc.Options, "--health-cmd") {
+			cmd += fmt.Sprintf("\nfor ap_i in $(seq 1 60); do\n  ap_h=$(docker inspect -f '{{.State.Health.Status}}' %s)\n  [ \"$ap_h\" = healthy ] && break\n  [ \"$ap_i\" = 60 ] && { echo \"actionport: service %s is not healthy ($ap_h)\" >&2; docker logs %s; exit 1; }\n  sleep 2\ndone", shell.Quote(name), name, shell.Quote(name))
+		} else {
+			cmd += fmt.Sprintf("\nsleep 2 && docker ps --filter name=%s", shell.Quote(name))
+		}
+		s.pre = append(s.pre, command{text: cmd, comment: fmt.Sprintf("# actionport: service %s (%s)", svc.Name, svc.Pos)})
+	}
+	if len(s.job.Services) > 0 && s.job.Container != nil {
+		e.d.add(RuleServices, diag.Warning, s.job.Services[0].Pos, "services of a container job need docker inside the job's image; they are reachable on localhost, not by service name")
+	}
+}
+
+// commandNodes renders commands as a YAML sequence with their comments.
+func commandNodes(cmds []command) *yaml.Node {
+	s := seq()
+	for _, c := range cmds {
+		n := str(c.text)
+		addComment(n, c.comment)
+		s.Content = append(s.Content, n)
+	}
+	return s
+}

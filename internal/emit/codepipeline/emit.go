@@ -1,0 +1,144 @@
+package codepipeline
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// Options configure the CodePipeline emitter.
+type Options struct {
+	// Config is .actionport.yml (nil: defaults).
+	Config *config.Config
+	// ConnectionARN, Repository ("owner/name"), PipelineRoleARN and
+	// ArtifactBucket fill pipeline.json (placeholders such as <CONNECTION_ARN>
+	// when empty) and the template's parameter defaults.
+	ConnectionARN, Repository, PipelineRoleARN, ArtifactBucket string
+	// InlineBuildspecs puts each buildspec into its project instead of a file.
+	InlineBuildspecs bool
+	// BatchMatrix runs a matrix job as one batch build (build-matrix) instead
+	// of one pipeline action per combination.
+	BatchMatrix bool
+}
+
+// RuleEmpty is reported when the workflow has no job to convert.
+const RuleEmpty = "codepipeline-empty"
+
+type emitter struct {
+	w    *ir.Workflow
+	opts Options
+	cfg  *config.Config
+	d    diags
+
+	jobs      map[string]*ir.Job
+	level     map[string]int
+	specs     map[string]*jobSpec
+	units     []*unit
+	unitOf    map[string]*unit
+	unitNames map[string]bool
+	ids       map[string]*unit
+	artNames  map[string]string
+	artUsed   map[string]bool
+
+	assumed        map[string]bool
+	assumedDynamic bool
+	usesEventName  bool
+	cloneRef       bool
+}
+
+// Emit converts a workflow into template.yaml, pipeline.json and one
+// buildspec per CodeBuild project, with paths relative to
+// "<workflow base name>/". The output is deterministic.
+func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	if opts.Config == nil {
+		opts.Config = config.Default()
+	}
+	e := &emitter{w: w, opts: opts, cfg: opts.Config,
+		jobs: map[string]*ir.Job{}, level: map[string]int{}, specs: map[string]*jobSpec{},
+		unitOf: map[string]*unit{}, unitNames: map[string]bool{}, ids: map[string]*unit{},
+		artNames: map[string]string{}, artUsed: map[string]bool{}, assumed: map[string]bool{}}
+	if w.DefaultBranch == "" {
+		w.DefaultBranch = e.cfg.DefaultBranch
+	}
+	var jobs []*ir.Job
+	for _, j := range w.Jobs {
+		c := e.computeFor(j)
+		e.checkCompute(j, c)
+		if c.skip {
+			continue
+		}
+		jobs = append(jobs, j)
+		e.jobs[j.Key] = j
+	}
+	if len(jobs) == 0 {
+		e.d.add(RuleEmpty, diag.Error, ir.Pos{File: w.Source}, "the workflow has no job to convert; no pipeline was generated")
+		return nil, e.finish()
+	}
+	e.levels(jobs)
+	for _, j := range jobs {
+		for _, u := range j.Uploads {
+			e.artifactName(j, u.Name)
+		}
+	}
+	for _, j := range jobs {
+		e.specs[j.Key] = e.buildJob(j)
+	}
+	e.buildUnits(jobs)
+	p := e.pipeline()
+
+	dir := w.BaseName + "/"
+	specs := map[*unit][]byte{}
+	var files []emit.File
+	for _, u := range e.units {
+		specs[u] = encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
+		if !opts.InlineBuildspecs {
+			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: specs[u]})
+		}
+	}
+	files = append(files,
+		emit.File{Path: dir + "template.yaml", Data: e.template(p, specs)},
+		emit.File{Path: dir + "pipeline.json", Data: e.pipelineJSON(p)},
+	)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, e.finish()
+}
+
+func jobList(u *unit) string {
+	var ks []string
+	for _, j := range u.jobs {
+		ks = append(ks, j.Key)
+	}
+	return strings.Join(ks, ", ")
+}
+
+func (e *emitter) finish() diag.List {
+	for i := range e.d.l {
+		if e.d.l[i].Pos.File == "" {
+			e.d.l[i].Pos.File = e.w.Source
+		}
+	}
+	e.d.l.Sort()
+	return e.d.l
+}
+
+func (e *emitter) hasInput(name string) bool {
+	for _, in := range e.w.Inputs {
+		if in.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// account is the pipeline's account when PipelineRoleARN names it.
+func (e *emitter) account() string {
+	parts := strings.Split(e.opts.PipelineRoleARN, ":")
+	if len(parts) > 4 && len(parts[4]) == 12 {
+		return parts[4]
+	}
+	return ""
+}

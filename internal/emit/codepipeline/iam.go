@@ -1,0 +1,135 @@
+package codepipeline
+
+import (
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+func sub(s string) *yaml.Node       { return mapping("Fn::Sub", s) }
+func ref(s string) *yaml.Node       { return mapping("Ref", s) }
+func getAtt(r, a string) *yaml.Node { return mapping("Fn::GetAtt", strs([]string{r, a})) }
+
+func statement(actions []string, resources ...*yaml.Node) *yaml.Node {
+	return mapping("Effect", "Allow", "Action", strs(actions), "Resource", seq(resources...))
+}
+
+func role(service string, policy string, statements ...*yaml.Node) *yaml.Node {
+	trust := mapping("Version", "2012-10-17", "Statement", seq(mapping(
+		"Effect", "Allow", "Principal", mapping("Service", service), "Action", "sts:AssumeRole")))
+	return mapping("Type", "AWS::IAM::Role", "Properties", mapping(
+		"AssumeRolePolicyDocument", trust,
+		"Policies", seq(mapping("PolicyName", policy, "PolicyDocument", mapping("Version", "2012-10-17", "Statement", seq(statements...)))),
+	))
+}
+
+func projectArn(u *unit) *yaml.Node {
+	return sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/${AWS::StackName}-" + u.name)
+}
+
+func subEscape(s string) string { return strings.ReplaceAll(s, "${", "${!") }
+
+// secretArn is the IAM resource for a Secrets Manager reference (secret-id[:json-key...]).
+func secretArn(id string) *yaml.Node {
+	if strings.HasPrefix(id, "arn:") {
+		parts := strings.Split(id, ":")
+		if len(parts) > 7 {
+			parts = parts[:7]
+		}
+		return str(strings.Join(parts, ":") + "*")
+	}
+	name, _, _ := strings.Cut(id, ":")
+	return sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + subEscape(name) + "-??????")
+}
+
+// codeBuildRole grants the projects exactly what the workflow uses.
+func (e *emitter) codeBuildRole() *yaml.Node {
+	var logs []*yaml.Node
+	for _, u := range e.units {
+		g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${AWS::StackName}-" + u.name
+		logs = append(logs, sub(g), sub(g+":*"))
+	}
+	st := []*yaml.Node{
+		statement([]string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, logs...),
+		statement([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, sub("${ArtifactBucket.Arn}/*")),
+		statement([]string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, getAtt("ArtifactBucket", "Arn")),
+	}
+	secrets, params := map[string]bool{}, map[string]bool{}
+	batch, connection := false, e.cloneRef
+	for _, u := range e.units {
+		for _, s := range u.specs {
+			for _, id := range s.refs.secrets {
+				secrets[id] = true
+			}
+			for _, p := range s.refs.params {
+				params[p] = true
+			}
+			if s.steps != nil {
+				connection = true
+			}
+		}
+		batch = batch || u.batch
+	}
+	if len(secrets) > 0 {
+		var rs []*yaml.Node
+		for _, id := range sortedKeys(secrets) {
+			rs = append(rs, secretArn(id))
+		}
+		st = append(st, statement([]string{"secretsmanager:GetSecretValue"}, rs...))
+	}
+	if len(params) > 0 {
+		var rs []*yaml.Node
+		for _, p := range sortedKeys(params) {
+			rs = append(rs, sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
+		}
+		st = append(st, statement([]string{"ssm:GetParameters"}, rs...))
+	}
+	if connection {
+		st = append(st, statement([]string{"codeconnections:UseConnection", "codestar-connections:UseConnection", "codeconnections:GetConnectionToken", "codestar-connections:GetConnectionToken"}, ref("ConnectionArn")))
+	}
+	if len(e.assumed) > 0 || e.assumedDynamic {
+		var rs []*yaml.Node
+		if e.assumedDynamic {
+			rs = append(rs, sub("arn:${AWS::Partition}:iam::*:role/*"))
+		} else {
+			for _, a := range sortedKeys(e.assumed) {
+				rs = append(rs, str(a))
+			}
+		}
+		st = append(st, statement([]string{"sts:AssumeRole"}, rs...))
+	}
+	if batch {
+		var rs []*yaml.Node
+		for _, u := range e.units {
+			if u.batch {
+				rs = append(rs, projectArn(u))
+			}
+		}
+		st = append(st, statement([]string{"codebuild:StartBuild", "codebuild:StopBuild", "codebuild:RetryBuild"}, rs...))
+	}
+	return role("codebuild.amazonaws.com", "actionport-codebuild", st...)
+}
+
+// pipelineRole lets the pipeline use the bucket, the connection and the projects.
+func (e *emitter) pipelineRole() *yaml.Node {
+	var projects []*yaml.Node
+	for _, u := range e.units {
+		projects = append(projects, projectArn(u))
+	}
+	return role("codepipeline.amazonaws.com", "actionport-pipeline",
+		statement([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"}, sub("${ArtifactBucket.Arn}/*")),
+		statement([]string{"s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"}, getAtt("ArtifactBucket", "Arn")),
+		statement([]string{"codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StartBuildBatch", "codebuild:BatchGetBuildBatches"}, projects...),
+		statement([]string{"codeconnections:UseConnection", "codestar-connections:UseConnection"}, ref("ConnectionArn")),
+	)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

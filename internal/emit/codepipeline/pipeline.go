@@ -1,0 +1,302 @@
+package codepipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// The pipeline model, serialized as create-pipeline input (pipeline.json)
+// and converted to the CloudFormation form (template.yaml).
+
+type pipelineFile struct {
+	Pipeline pipelineDecl `json:"pipeline"`
+}
+
+type pipelineDecl struct {
+	Name          string        `json:"name"`
+	RoleArn       string        `json:"roleArn"`
+	ArtifactStore artifactStore `json:"artifactStore"`
+	Stages        []stage       `json:"stages"`
+	PipelineType  string        `json:"pipelineType"`
+	ExecutionMode string        `json:"executionMode"`
+	Variables     []variable    `json:"variables,omitempty"`
+	Triggers      []trigger     `json:"triggers,omitempty"`
+}
+
+type artifactStore struct {
+	Type     string `json:"type"`
+	Location string `json:"location"`
+}
+
+type stage struct {
+	Name    string   `json:"name"`
+	Actions []action `json:"actions"`
+}
+
+type action struct {
+	Name            string            `json:"name"`
+	ActionTypeID    actionTypeID      `json:"actionTypeId"`
+	RunOrder        int               `json:"runOrder"`
+	Configuration   map[string]string `json:"configuration"`
+	InputArtifacts  []artifactRef     `json:"inputArtifacts,omitempty"`
+	OutputArtifacts []artifactRef     `json:"outputArtifacts,omitempty"`
+	Namespace       string            `json:"namespace,omitempty"`
+	// unit is the CodeBuild project of a build action (not serialized).
+	unit *unit
+}
+
+type actionTypeID struct {
+	Category string `json:"category"`
+	Owner    string `json:"owner"`
+	Provider string `json:"provider"`
+	Version  string `json:"version"`
+}
+
+type artifactRef struct {
+	Name string `json:"name"`
+}
+
+type variable struct {
+	Name         string `json:"name"`
+	DefaultValue string `json:"defaultValue,omitempty"`
+	Description  string `json:"description,omitempty"`
+}
+
+type envVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Type  string `json:"type"`
+}
+
+// Source action names used by references (#{SourceVariables.X}).
+const (
+	sourceAction    = "Source"
+	sourceArtifact  = "SourceArtifact"
+	sourceNamespace = "SourceVariables"
+)
+
+// pipeline builds the model; names of projects are "<prefix>-<unit>".
+func (e *emitter) pipeline() pipelineDecl {
+	p := pipelineDecl{PipelineType: "V2", ExecutionMode: "PARALLEL"}
+	switch {
+	case e.w.Concurrency.CancelInProgress:
+		p.ExecutionMode = "SUPERSEDED"
+	case e.w.Concurrency.Set:
+		p.ExecutionMode = "QUEUED"
+	}
+	format := "CODE_ZIP"
+	for _, j := range e.w.Jobs {
+		if j.Checkout.FullHistory || j.Checkout.Submodules {
+			format = "CODEBUILD_CLONE_REF"
+		}
+	}
+	e.cloneRef = format == "CODEBUILD_CLONE_REF"
+	src := action{
+		Name:         sourceAction,
+		ActionTypeID: actionTypeID{"Source", "AWS", "CodeStarSourceConnection", "1"},
+		RunOrder:     1,
+		Configuration: map[string]string{
+			"ConnectionArn": e.connectionARN(), "FullRepositoryId": e.repository(), "BranchName": e.w.DefaultBranch,
+			"OutputArtifactFormat": format,
+		},
+		OutputArtifacts: []artifactRef{{sourceArtifact}},
+		Namespace:       sourceNamespace,
+	}
+	p.Triggers = e.triggers()
+	if len(p.Triggers) == 0 {
+		src.Configuration["DetectChanges"] = "false"
+	}
+	p.Stages = append(p.Stages, stage{Name: "Source", Actions: []action{src}})
+	p.Stages = append(p.Stages, e.stages()...)
+	for _, in := range e.w.Inputs {
+		v := variable{Name: in.Name, DefaultValue: in.Default, Description: truncate(oneLine(in.Description), 200)}
+		p.Variables = append(p.Variables, v)
+	}
+	if e.usesEventName {
+		def := "push"
+		if e.w.Triggers.Push == nil && e.w.Triggers.PullRequest != nil {
+			def = "pull_request"
+		}
+		p.Variables = append(p.Variables, variable{Name: "EVENT_NAME", DefaultValue: def, Description: "github.event_name for the build (actionport)"})
+	}
+	return p
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// stages lays the jobs out by dependency level; protected environments get
+// an approval stage before the jobs that deploy to them.
+func (e *emitter) stages() []stage {
+	maxLevel := 0
+	for _, l := range e.level {
+		maxLevel = max(maxLevel, l)
+	}
+	var out []stage
+	names := map[string]bool{"Source": true}
+	for l := 1; l <= maxLevel; l++ {
+		var plain, gated []action
+		var envs []*ir.Environment
+		done := map[*unit]bool{}
+		for _, u := range e.units {
+			for i, j := range u.jobs {
+				if e.level[j.Key] != l || (u.batch && done[u]) {
+					continue
+				}
+				done[u] = true
+				a := e.buildAction(u, i)
+				if j.Environment != nil && j.Environment.Protected {
+					gated = append(gated, a)
+					if !containsEnv(envs, j.Environment.Name) {
+						envs = append(envs, j.Environment)
+					}
+				} else {
+					plain = append(plain, a)
+				}
+			}
+		}
+		if len(plain) > 0 {
+			out = append(out, stage{Name: stageName(plain, l, names), Actions: plain})
+		}
+		if len(gated) > 0 {
+			var approvals []action
+			for _, env := range envs {
+				cfg := map[string]string{"CustomData": truncate(fmt.Sprintf("Approve the deployment to the %s environment (GitHub environment protection rule)", env.Name), 500)}
+				if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
+					cfg["ExternalEntityLink"] = env.URL
+				}
+				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: actionTypeID{"Approval", "AWS", "Manual", "1"}, RunOrder: 1, Configuration: cfg})
+			}
+			out = append(out, stage{Name: uniqueStage("Approve-"+sanitize(envs[0].Name), names), Actions: approvals})
+			out = append(out, stage{Name: stageName(gated, l, names), Actions: gated})
+		}
+	}
+	return out
+}
+
+func containsEnv(envs []*ir.Environment, n string) bool {
+	for _, e := range envs {
+		if e.Name == n {
+			return true
+		}
+	}
+	return false
+}
+
+func stageName(actions []action, level int, names map[string]bool) string {
+	var parts []string
+	for _, a := range actions {
+		if !containsStr(parts, a.unit.name) {
+			parts = append(parts, a.unit.name)
+		}
+	}
+	n := strings.Join(parts, "_")
+	if len(n) > 90 {
+		n = fmt.Sprintf("Level-%d", level)
+	}
+	return uniqueStage(n, names)
+}
+
+func uniqueStage(n string, names map[string]bool) string {
+	base := n
+	for i := 2; names[n]; i++ {
+		n = fmt.Sprintf("%s-%d", base, i)
+	}
+	names[n] = true
+	return n
+}
+
+// buildAction is the CodeBuild action of job i of unit u.
+func (e *emitter) buildAction(u *unit, i int) action {
+	j := u.jobs[i]
+	s := u.merged
+	name := sanitize(j.Key)
+	env := u.actionEnv[i]
+	if u.batch {
+		name = u.name
+		env = u.actionEnv[0]
+	}
+	a := action{
+		Name:          name,
+		ActionTypeID:  actionTypeID{"Build", "AWS", "CodeBuild", "1"},
+		RunOrder:      1,
+		Configuration: map[string]string{"ProjectName": e.projectName(u)},
+		unit:          u,
+	}
+	a.InputArtifacts = []artifactRef{{sourceArtifact}}
+	for _, in := range s.inputs {
+		a.InputArtifacts = append(a.InputArtifacts, artifactRef{in})
+	}
+	if len(a.InputArtifacts) > 1 {
+		a.Configuration["PrimarySource"] = sourceArtifact
+	}
+	if !u.batch || len(u.jobs) == 1 {
+		for _, o := range u.specs[i].outputs {
+			a.OutputArtifacts = append(a.OutputArtifacts, artifactRef{o.name})
+		}
+	} else {
+		for _, o := range s.outputs {
+			a.OutputArtifacts = append(a.OutputArtifacts, artifactRef{o.name})
+		}
+	}
+	if len(env) > 0 {
+		b, _ := json.Marshal(env)
+		a.Configuration["EnvironmentVariables"] = string(b)
+	}
+	if u.batch {
+		a.Configuration["BatchEnabled"] = "true"
+		a.Configuration["CombineArtifacts"] = "false"
+		a.Namespace = namespace(u.jobs[len(u.jobs)-1])
+	} else if len(j.Outputs) > 0 {
+		a.Namespace = namespace(j)
+	}
+	return a
+}
+
+// projectName is the project name in pipeline.json.
+func (e *emitter) projectName(u *unit) string {
+	return e.pipelineName() + "-" + u.name
+}
+
+func (e *emitter) pipelineName() string {
+	return sanitize(e.w.BaseName)
+}
+
+// pipelineJSON renders pipeline.json.
+func (e *emitter) pipelineJSON(p pipelineDecl) []byte {
+	p.Name = e.pipelineName()
+	p.RoleArn = e.opts.PipelineRoleARN
+	if p.RoleArn == "" {
+		p.RoleArn = "<PIPELINE_ROLE_ARN>"
+	}
+	p.ArtifactStore = artifactStore{Type: "S3", Location: e.opts.ArtifactBucket}
+	if p.ArtifactStore.Location == "" {
+		p.ArtifactStore.Location = "<ARTIFACT_BUCKET>"
+	}
+	b, err := json.MarshalIndent(pipelineFile{Pipeline: p}, "", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("codepipeline: encoding pipeline.json: %v", err)) // plain structs
+	}
+	return append(b, '\n')
+}
+
+func (e *emitter) connectionARN() string {
+	if e.opts.ConnectionARN != "" {
+		return e.opts.ConnectionARN
+	}
+	return "<CONNECTION_ARN>"
+}
+
+func (e *emitter) repository() string {
+	if e.opts.Repository != "" {
+		return e.opts.Repository
+	}
+	return "<OWNER/REPOSITORY>"
+}

@@ -1,0 +1,191 @@
+package codepipeline
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit/shell"
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// binding says how a reference reaches the build: as an environment
+// variable (filled by CodeBuild, the buildspec or the pipeline action) or as
+// a literal.
+type binding struct {
+	env   string
+	lit   string
+	shell string
+	isLit bool
+}
+
+// jobRefs resolves the references of one job (one matrix combination) and
+// records what the buildspec and the pipeline action must provide.
+type jobRefs struct {
+	e   *emitter
+	job *ir.Job
+	// secrets maps an env name to a Secrets Manager reference, params to an SSM parameter name.
+	secrets, params map[string]string
+	// actionEnv maps an env name to its value in the action's EnvironmentVariables.
+	actionEnv map[string]string
+	// upstream lists the job keys whose namespaces are read.
+	upstream map[string]bool
+	// unresolved collects references without an equivalent.
+	unresolved []*ir.Ref
+}
+
+func newJobRefs(e *emitter, j *ir.Job) *jobRefs {
+	return &jobRefs{e: e, job: j, secrets: map[string]string{}, params: map[string]string{}, actionEnv: map[string]string{}, upstream: map[string]bool{}}
+}
+
+// SecretID returns the Secrets Manager reference for a GitHub secret: the
+// config's secrets map entry, or "actionport/NAME".
+func SecretID(c interface{ SecretName(string) string }, name string) string {
+	if c != nil {
+		if n := c.SecretName(name); n != name {
+			return n
+		}
+	}
+	return "actionport/" + name
+}
+
+// ParameterName returns the SSM parameter holding the configuration variable vars.NAME.
+func ParameterName(name string) string { return "/actionport/vars/" + name }
+
+// resolve maps a reference to a binding; ok is false when CodeBuild has no equivalent.
+func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
+	switch ref.Kind {
+	case ir.RefSecret:
+		env := "AP_SECRET_" + shell.EnvName(ref.Name)
+		r.secrets[env] = SecretID(r.e.cfg, ref.Name)
+		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
+			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", SecretID(r.e.cfg, ref.Name))
+		}
+		return binding{env: env}, true
+	case ir.RefVar:
+		env := "AP_VAR_" + shell.EnvName(ref.Name)
+		r.params[env] = ParameterName(ref.Name)
+		return binding{env: env}, true
+	case ir.RefInput:
+		if !r.e.hasInput(ref.Name) {
+			return binding{}, false
+		}
+		env := "AP_INPUT_" + shell.EnvName(ref.Name)
+		r.actionEnv[env] = "#{variables." + ref.Name + "}"
+		return binding{env: env}, true
+	case ir.RefJobOutput:
+		p := r.e.jobs[ref.Job]
+		if p == nil || !r.e.before(p, r.job) {
+			return binding{}, false
+		}
+		env := "AP_NEEDS_" + shell.EnvName(p.ID) + "_" + shell.EnvName(ref.Name)
+		r.actionEnv[env] = "#{" + namespace(p) + "." + shell.EnvName(ref.Name) + "}"
+		r.upstream[p.Key] = true
+		return binding{env: env}, true
+	case ir.RefContext:
+		return r.context(ref)
+	case ir.RefEnv:
+		return binding{env: shell.EnvName(ref.Name)}, true
+	}
+	return binding{}, false
+}
+
+func (r *jobRefs) context(ref *ir.Ref) (binding, bool) {
+	switch ref.Name {
+	case "github.job":
+		return binding{lit: r.job.ID, isLit: true}, true
+	case "github.workflow":
+		name := r.e.w.Name
+		if name == "" {
+			name = r.e.w.Source
+		}
+		return binding{lit: name, isLit: true}, true
+	case "runner.os":
+		return binding{lit: r.e.computeFor(r.job).os, isLit: true}, true
+	case "runner.arch":
+		return binding{lit: r.e.computeFor(r.job).arch, isLit: true}, true
+	case "strategy.job-index":
+		return binding{env: "AP_MATRIX_INDEX"}, true
+	}
+	row, ok := contextTable[ref.Name]
+	if !ok {
+		return binding{}, false
+	}
+	if row.Note != "" {
+		r.e.d.add(RuleContext, diag.Info, ref.Pos, "%s", row.Note)
+	}
+	if ref.Name == "github.event_name" {
+		r.e.usesEventName = true
+	}
+	switch {
+	case row.Shell != "":
+		return binding{shell: row.Shell}, true
+	case row.Env == "":
+		return binding{lit: row.Lit, isLit: true}, true
+	}
+	if row.Pipeline != "" {
+		r.actionEnv[row.Env] = row.Pipeline
+	}
+	return binding{env: row.Env}, true
+}
+
+// word is the shell.RefFunc of the job.
+func (r *jobRefs) word(ref *ir.Ref) (string, bool) {
+	b, ok := r.resolve(ref)
+	switch {
+	case !ok:
+		return "", false
+	case b.shell != "":
+		return b.shell, true
+	case b.isLit:
+		return shell.Quote(b.lit), true
+	}
+	return `"${` + b.env + `:-}"`, true
+}
+
+// actionExpr renders a value for a GitHub action step run by CodeBuild
+// (buildspec steps): references become ${{ env.NAME }}.
+func (r *jobRefs) actionExpr(v ir.Value) string {
+	return v.String(func(ref *ir.Ref) string {
+		switch ref.Kind {
+		case ir.RefStepOutput, ir.RefStepOutcome:
+			return "${{ " + ref.Source + " }}"
+		}
+		b, ok := r.resolve(ref)
+		switch {
+		case !ok || b.shell != "":
+			r.unresolved = append(r.unresolved, ref)
+			return ""
+		case b.isLit:
+			return b.lit
+		}
+		return "${{ env." + b.env + " }}"
+	})
+}
+
+// report turns unresolved references into diagnostics.
+func (r *jobRefs) report(refs []*ir.Ref) {
+	for _, ref := range append(refs, r.unresolved...) {
+		switch ref.Kind {
+		case ir.RefContext:
+			r.e.d.add(RuleContext, diag.Error, ref.Pos, "%s has no CodeBuild equivalent; it is empty in the build. Pass the value as a pipeline variable or compute it in a command", ref.Source)
+		case ir.RefJobOutput:
+			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s: the producing job is not an earlier action of the pipeline; add it to needs:", ref.Source)
+		case ir.RefInput:
+			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s is not a workflow_dispatch input of this workflow; it is empty in the build", ref.Source)
+		default:
+			r.e.d.add(RuleRef, diag.Error, ref.Pos, "expression %q has no CodeBuild equivalent; it is empty in the build. Compute the value in a run step", ref.Source)
+		}
+	}
+	r.unresolved = nil
+}
+
+// pipelineEnv returns the action's environment variables, sorted by name.
+func (r *jobRefs) pipelineEnv() []envVar {
+	out := make([]envVar, 0, len(r.actionEnv))
+	for k, v := range r.actionEnv {
+		out = append(out, envVar{Name: k, Value: v, Type: "PLAINTEXT"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
