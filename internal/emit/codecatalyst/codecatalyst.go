@@ -155,11 +155,12 @@ func (e *emitter) workflow() *yaml.Node {
 	if len(triggers.Content) > 0 {
 		trigKey = y.Set(root, "Triggers", triggers)
 	}
-	if !w.Triggers.Manual && len(triggers.Content) == 0 {
-		y.AddHead(root.Content[len(root.Content)-2], y.Comment("actionport: no trigger converted; start runs manually"))
-	}
 	actions := e.actions()
 	actKey := y.Set(root, "Actions", actions)
+	if !w.Triggers.Manual && len(triggers.Content) == 0 {
+		// Where Triggers would stand, above the untranslated triggers.
+		y.AddHead(actKey, y.Comment("actionport: no trigger converted; start runs manually"))
+	}
 	for _, d := range w.Dropped {
 		if strings.HasPrefix(d.What, "trigger") || d.What == "schedule" {
 			if trigKey != nil {

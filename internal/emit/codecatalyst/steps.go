@@ -2,6 +2,7 @@ package codecatalyst
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -16,7 +17,16 @@ import (
 // and values with references (exported by each step).
 func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 	var dynamic []ir.EnvVar
-	for _, v := range append(append([]ir.EnvVar{}, e.w.Env...), j.Env...) {
+	// Job env overrides workflow env of the same name.
+	merged := append([]ir.EnvVar{}, e.w.Env...)
+	for _, v := range j.Env {
+		if i := slices.IndexFunc(merged, func(w ir.EnvVar) bool { return w.Name == v.Name }); i >= 0 {
+			merged[i] = v
+		} else {
+			merged = append(merged, v)
+		}
+	}
+	for _, v := range merged {
 		if v.Value.IsLiteral() && v.Value.String(nil) != "" && !strings.Contains(v.Value.String(nil), "\n") {
 			vars.add(v.Name, v.Value.String(nil))
 			continue
@@ -65,7 +75,13 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 			dest = "."
 		}
 		n := e.artifactName(d.FromJob, d.Name)
-		run(fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R \"$CATALYST_SOURCE_DIR_%s/.\" %s", d.Name, shell.Quote(dest), n, shell.Quote(dest)))
+		// The artifact keeps the uploader's paths; GitHub strips their common
+		// root (dist/ for path: dist/), so copy from below it.
+		from := "\"$CATALYST_SOURCE_DIR_" + n + "\"/"
+		if root := e.uploadRoot(d); root != "" {
+			from += shell.Quote(root) + "/"
+		}
+		run(fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R %s. %s", d.Name, shell.Quote(dest), from, shell.Quote(dest)))
 	}
 	offset := len(seq.Content)
 	placeDropped(seq, j.Dropped, -1, offset)
@@ -73,9 +89,14 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 		var node *yaml.Node
 		switch {
 		case s.Runtime != nil:
-			node = run(fmt.Sprintf("# actionport: %s: %s %s is expected from the build image (pin it with a container image if needed)\n%s --version || true",
-				s.Uses, s.Runtime.Name, s.Runtime.Version, runtimeCommand(s.Runtime.Name)))
-			e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin version %q", s.Uses, s.Runtime.Name, s.Runtime.Version)
+			want := strings.TrimSpace(s.Runtime.Name + " " + s.Runtime.Version)
+			node = run(fmt.Sprintf("# actionport: %s: %s is expected from the build image (pin it with a container image if needed)\n%s || true",
+				s.Uses, want, runtimeCommand(s.Runtime.Name)))
+			if s.Runtime.Version != "" {
+				e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin version %q", s.Uses, s.Runtime.Name, s.Runtime.Version)
+			} else {
+				e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin a version", s.Uses, s.Runtime.Name)
+			}
 		case s.Kind == ir.StepRun:
 			node = run(r.Step(s, dynamic))
 		default:
@@ -95,8 +116,62 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 	return seq
 }
 
+// uploadRoot is the directory GitHub's upload-artifact would make the root of
+// the artifact d downloads: the common ancestor of its paths ("" for the
+// workspace or when unknown).
+func (e *emitter) uploadRoot(d ir.ArtifactUse) string {
+	up := e.jobs[d.FromJob]
+	if up == nil {
+		return ""
+	}
+	for _, u := range up.Uploads {
+		if u.Name != d.Name {
+			continue
+		}
+		var common []string
+		first := true
+		for _, p := range u.Paths {
+			if strings.HasPrefix(p, "!") {
+				continue
+			}
+			p = strings.TrimPrefix(p, "./")
+			if strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || strings.Contains(p, "..") || strings.Contains(p, "${") {
+				return ""
+			}
+			var dir []string
+			parts := strings.Split(strings.TrimSuffix(p, "/"), "/")
+			for i, c := range parts {
+				if strings.ContainsAny(c, "*?[") {
+					break
+				}
+				// The last component is a file unless it looks like a directory
+				// (the same guess filesGlob makes).
+				if i == len(parts)-1 && !strings.HasSuffix(p, "/") && strings.Contains(c, ".") {
+					break
+				}
+				dir = append(dir, c)
+			}
+			if first {
+				common, first = dir, false
+				continue
+			}
+			k := 0
+			for k < len(common) && k < len(dir) && common[k] == dir[k] {
+				k++
+			}
+			common = common[:k]
+		}
+		return strings.Join(common, "/")
+	}
+	return ""
+}
+
 func runtimeCommand(name string) string {
-	return map[string]string{"nodejs": "node", "python": "python3", "java": "java", "golang": "go", "dotnet": "dotnet", "ruby": "ruby", "php": "php"}[name]
+	// The command that prints the runtime's version (go and java have no --version).
+	if c, ok := map[string]string{"nodejs": "node --version", "python": "python3 --version", "java": "java -version", "golang": "go version", "dotnet": "dotnet --version", "ruby": "ruby --version", "php": "php --version"}[name]; ok {
+		return c
+	}
+	return name + " --version"
 }
 
 // shellRef renders a reference for a build action's shell. CodeCatalyst

@@ -1,0 +1,207 @@
+package codecatalyst_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/emit/codecatalyst"
+	"github.com/actionport/actionport/internal/referee"
+	"github.com/actionport/actionport/internal/translate"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/codecatalyst/*.out from the current output")
+
+// goldenDir is where the cases live, relative to this package; diagnostics
+// and headers name inputs by goldenRel so the .out files do not depend on
+// where the repository is checked out.
+const (
+	goldenDir = "../../../testdata/codecatalyst"
+	goldenRel = "testdata/codecatalyst"
+	diagMark  = "# --- diagnostics\n"
+)
+
+// TestGolden converts every testdata/codecatalyst/NAME.yml and compares the
+// workflow and its diagnostics with NAME.out. Run with -update to rewrite.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []string
+	for _, in := range inputs {
+		if !strings.HasSuffix(in, ".actionport.yml") {
+			cases = append(cases, in)
+		}
+	}
+	sort.Strings(cases)
+	if len(cases) == 0 {
+		t.Fatalf("no cases in %s", goldenDir)
+	}
+	tmp := t.TempDir()
+	generated := map[string]string{} // temp file -> case name
+	var schemaFiles []string
+	for _, in := range cases {
+		name := strings.TrimSuffix(filepath.Base(in), ".yml")
+		workflow, got := convert(t, name)
+		outPath := filepath.Join(goldenDir, name+".out")
+		if *update {
+			if err := os.WriteFile(outPath, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			want, err := os.ReadFile(outPath)
+			if err != nil {
+				t.Errorf("%s: %v (run `go test ./internal/emit/codecatalyst -update`)", name, err)
+			} else if !bytes.Equal(want, got) {
+				t.Errorf("%s: output differs from %s.out (run with -update and review the diff)\n%s", name, name, lineDiff(string(want), string(got)))
+			}
+		}
+		if workflow == nil {
+			continue
+		}
+		p := filepath.Join(tmp, name+".yaml")
+		if err := os.WriteFile(p, workflow, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		generated[p] = name
+		schemaFiles = append(schemaFiles, p)
+		checkRunnerSteps(t, name, workflow)
+	}
+	// AWS's schema is the referee for every generated workflow (one node process).
+	for p, errs := range referee.CodeCatalystSchema(t, schemaFiles) {
+		for _, e := range errs {
+			t.Errorf("%s: not valid by the CodeCatalyst schema: %s", generated[p], e)
+		}
+	}
+}
+
+// convert runs the front end and the emitter on one case and returns the
+// generated workflow and the .out contents (workflow, marker, diagnostics).
+func convert(t *testing.T, name string) (workflow, out []byte) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(goldenDir, name+".yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	if cp := filepath.Join(goldenDir, name+".actionport.yml"); fileExists(cp) {
+		if cfg, err = config.Load(cp, true); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	w, diags := translate.Translate(goldenRel+"/"+name+".yml", src, translate.Options{Config: cfg})
+	var buf bytes.Buffer
+	if w != nil {
+		files, eds := codecatalyst.Emit(w, codecatalyst.Options{Config: cfg})
+		diags = append(diags, eds...)
+		if len(files) != 1 {
+			t.Errorf("%s: Emit returned %d files, want 1", name, len(files))
+		}
+		if len(files) > 0 {
+			workflow = files[0].Data
+			buf.Write(workflow)
+		}
+	}
+	diags.Sort()
+	buf.WriteString(diagMark)
+	if err := diags.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return workflow, buf.Bytes()
+}
+
+// checkRunnerSteps lints the steps of every aws/github-actions-runner@v1
+// action with actionlint, wrapped in a one-job workflow: they must still be
+// valid GitHub steps. ${Secrets.x} and other CodeCatalyst references are
+// plain text to actionlint, so they need no special treatment.
+func checkRunnerSteps(t *testing.T, name string, workflow []byte) {
+	t.Helper()
+	var doc struct {
+		Actions map[string]yaml.Node `yaml:"Actions"`
+	}
+	if err := yaml.Unmarshal(workflow, &doc); err != nil {
+		t.Errorf("%s: generated YAML does not parse: %v", name, err)
+		return
+	}
+	for _, an := range sortedKeys(doc.Actions) {
+		node := doc.Actions[an]
+		var a struct {
+			Identifier    string               `yaml:"Identifier"`
+			Actions       map[string]yaml.Node `yaml:"Actions"`
+			Configuration struct {
+				Steps []any `yaml:"Steps"`
+			} `yaml:"Configuration"`
+		}
+		if err := node.Decode(&a); err != nil {
+			t.Errorf("%s: action %s: %v", name, an, err)
+			continue
+		}
+		if a.Actions != nil { // an action group: look inside
+			var inner []byte
+			inner, _ = yaml.Marshal(map[string]any{"Actions": a.Actions})
+			checkRunnerSteps(t, name+"/"+an, inner)
+			continue
+		}
+		if a.Identifier != "aws/github-actions-runner@v1" {
+			continue
+		}
+		wf := map[string]any{
+			"on": "push",
+			"jobs": map[string]any{"j": map[string]any{
+				"runs-on": "ubuntu-latest",
+				"steps":   a.Configuration.Steps,
+			}},
+		}
+		src, err := yaml.Marshal(wf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range referee.Actionlint(t, name+"/"+an, src) {
+			t.Errorf("actionlint on the runner steps: %s\n%s", f, src)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// lineDiff shows the first lines where want and got differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl || i >= len(w) || i >= len(g) {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n  - " + wl + "\n  + " + gl + "\n")
+			shown++
+		}
+	}
+	return b.String()
+}
