@@ -414,6 +414,9 @@ func (e *emitter) caching(j *ir.Job) *yaml.Node {
 	fc := y.Map()
 	n := 0
 	for _, c := range j.Caches {
+		if !c.Key.IsLiteral() || c.Key.String(nil) != "" {
+			e.report(ruleArtifact, diag.Info, c.Pos, "the cache key and restore-keys are not carried over: CodeCatalyst file caches are named (cache_N), not keyed, so a changed key (such as a new lock file hash) does not start a fresh cache")
+		}
 		for _, p := range c.Paths {
 			if n == 5 {
 				e.report(ruleArtifact, diag.Warning, c.Pos, "more than 5 cache paths; CodeCatalyst caches 5 per action. The rest were dropped")
