@@ -270,8 +270,14 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		}
 		return m.value, false
 	}
-	if strings.Contains(strings.ToLower(ref.Source), "github.") {
-		e.report(ruleExpr, diag.Warning, ref.Pos, "expression %q is kept for the runner, but the github context is empty in CodeCatalyst; check the result", ref.Source)
+	// The runner evaluates expressions over env, steps, matrix, runner and
+	// functions; the github, inputs, needs, vars and secrets contexts are empty there.
+	src := strings.ToLower(ref.Source)
+	for _, ctx := range []string{"github.", "inputs.", "needs.", "vars.", "secrets."} {
+		if strings.Contains(src, ctx) {
+			e.report(ruleExpr, diag.Error, ref.Pos, "expression %q uses the %s context, which is empty in CodeCatalyst's GitHub Actions runner; compute the value in a step or rewrite the expression", ref.Source, strings.TrimSuffix(ctx, "."))
+			return "''", true
+		}
 	}
 	return ref.Source, true
 }
