@@ -42,16 +42,18 @@ func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 	return dynamic
 }
 
-// placeDropped puts untranslated steps as comments where they stood.
-func placeDropped(seq *yaml.Node, dropped []ir.Dropped, after int, offset int) {
+// placeDropped puts untranslated steps as comments where they stood: the
+// j.Steps[i] is the node at seq index first+i, and an item dropped after step
+// a goes before the node that follows it.
+func placeDropped(seq *yaml.Node, dropped []ir.Dropped, first int) {
 	for _, d := range dropped {
-		if d.After != after {
-			continue
-		}
-		idx := after + 1 + offset
-		if idx < len(seq.Content) {
+		idx := first + d.After + 1
+		switch {
+		case idx < len(seq.Content):
 			y.AddHead(seq.Content[idx], droppedComment(d))
-		} else {
+		case len(seq.Content) > 0:
+			y.AddFoot(seq.Content[len(seq.Content)-1], droppedComment(d))
+		default:
 			y.AddFoot(seq, droppedComment(d))
 		}
 	}
@@ -83,9 +85,8 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 		}
 		run(fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R %s. %s", d.Name, shell.Quote(dest), from, shell.Quote(dest)))
 	}
-	offset := len(seq.Content)
-	placeDropped(seq, j.Dropped, -1, offset)
-	for i, s := range j.Steps {
+	first := len(seq.Content)
+	for _, s := range j.Steps {
 		var node *yaml.Node
 		switch {
 		case s.Runtime != nil:
@@ -103,13 +104,13 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 			node = run(fmt.Sprintf("echo 'actionport: step %s not converted' >&2", s.Uses))
 		}
 		_ = node
-		placeDropped(seq, j.Dropped, i, offset)
 	}
 	e.outVar[j.Key] = map[string]string{}
 	for _, o := range j.Outputs {
 		e.outVar[j.Key][o.Name] = shell.EnvName(o.Name)
 	}
 	run(r.Finish(j.Outputs))
+	placeDropped(seq, j.Dropped, first)
 	if len(seq.Content) > MaxSteps {
 		e.report(ruleTooMany, diag.Error, j.Pos, "job converts to %d build steps; CodeCatalyst allows %d. Merge steps", len(seq.Content), MaxSteps)
 	}
@@ -296,8 +297,7 @@ func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
 func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *yaml.Node {
 	dynamic := e.jobEnv(j, vars)
 	seq := y.Seq()
-	placeDropped(seq, j.Dropped, -1, 0)
-	for i, s := range j.Steps {
+	for _, s := range j.Steps {
 		m := y.Map()
 		if s.ID != "" {
 			y.Set(m, "id", y.Str(s.ID))
@@ -370,7 +370,6 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *yaml.Node {
 			y.AddHead(m, y.Comment("actionport: "+s.Note))
 		}
 		seq.Content = append(seq.Content, m)
-		placeDropped(seq, j.Dropped, i, 0)
 	}
 	e.outVar[j.Key] = map[string]string{}
 	for _, o := range j.Outputs {
@@ -386,6 +385,7 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *yaml.Node {
 		y.Set(m, "run", y.Str("echo 'actionport: no steps left to run'"))
 		seq.Content = append(seq.Content, m)
 	}
+	placeDropped(seq, j.Dropped, 0)
 	return seq
 }
 
