@@ -9,26 +9,55 @@ import (
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/codecatalyst"
+	"github.com/actionport/actionport/internal/emit/codepipeline"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/lint"
+)
+
+// Default output directories of the conversion subcommands.
+const (
+	DefaultCodeCatalystOut = ".codecatalyst/workflows"
+	DefaultCodePipelineOut = "aws/codepipeline"
+	DefaultAuditOut        = "actionport-audit"
 )
 
 const usage = `convert translates GitHub Actions workflows for AWS.
 
 Usage:
-  convert codecatalyst [flags] [PATH...]   GitHub workflows -> .codecatalyst/workflows/<name>.yaml
+  convert codecatalyst [flags] [PATH...]   GitHub workflows -> DIR/<name>.yaml
+                                           (DIR: --out, default .codecatalyst/workflows)
+  convert codepipeline [flags] [PATH...]   GitHub workflows -> DIR/<name>/template.yaml,
+                                           pipeline.json, buildspec-<job>.yml
+                                           (DIR: --out, default aws/codepipeline)
+  convert audit [flags] PATH...            convert every workflow of many repositories
+                                           to both targets in memory and write
+                                           audit_summary.md, audit.json and
+                                           workflow_usage.csv (DIR: --out, default actionport-audit)
   convert lint [flags] [PATH...]           lint CodeCatalyst workflows, buildspecs and pipeline.json
   convert help                             this text
 
-PATH is a workflow file or a directory (default .github/workflows).
+PATH is a workflow file or a directory (default .github/workflows). audit
+searches each PATH recursively for .github/workflows directories, and uses the
+.yml/.yaml files directly under PATH when it finds none.
 Exit status: 0 all translated (warnings allowed), 1 some item needed an error
-diagnostic or --check found drift, 2 usage or I/O error.
+diagnostic or --check found drift, 2 usage or I/O error (audit: 0 when the
+report was written, 2 otherwise).
 Run "convert SUBCOMMAND -h" for the flags of a subcommand.
 `
 
 // CodeCatalyst is the CodeCatalyst emitter in the CLI's shape.
 func CodeCatalyst(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
 	return codecatalyst.Emit(w, codecatalyst.Options{Config: cfg})
+}
+
+// CodePipeline returns the CodePipeline emitter in the CLI's shape; opts.Config
+// is replaced by the configuration the CLI loaded.
+func CodePipeline(opts codepipeline.Options) Emitter {
+	return func(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
+		o := opts
+		o.Config = cfg
+		return codepipeline.Emit(w, o)
+	}
 }
 
 // Run executes the convert command and returns its exit status.
@@ -42,12 +71,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fs := flag.NewFlagSet("convert codecatalyst", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		var c convertFlags
-		c.register(fs, ".codecatalyst/workflows")
-		fs.BoolVar(&c.stdout, "stdout", false, "print the generated workflows instead of writing files")
+		c.register(fs, DefaultCodeCatalystOut)
 		if err := fs.Parse(args[1:]); err != nil {
 			return ExitUsage
 		}
 		return runConvert(&c, fs.Args(), CodeCatalyst, stdout, stderr)
+	case "codepipeline":
+		return runCodePipeline(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "lint":
 		return lint.RunLint(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -56,4 +88,23 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "convert: unknown subcommand %q\n\n%s", args[0], usage)
 	return ExitUsage
+}
+
+// runCodePipeline is "convert codepipeline".
+func runCodePipeline(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("convert codepipeline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c convertFlags
+	c.register(fs, DefaultCodePipelineOut)
+	var o codepipeline.Options
+	fs.StringVar(&o.ConnectionARN, "connection-arn", "", "ARN of the CodeConnections (CodeStar) connection to GitHub (default: a <CONNECTION_ARN> placeholder)")
+	fs.StringVar(&o.Repository, "repository", "", "GitHub repository OWNER/NAME the pipeline's source action reads (default: a placeholder)")
+	fs.StringVar(&o.PipelineRoleARN, "pipeline-role-arn", "", "IAM role of the pipeline in pipeline.json (default: a placeholder; template.yaml creates its own)")
+	fs.StringVar(&o.ArtifactBucket, "artifact-bucket", "", "S3 artifact bucket in pipeline.json (default: a placeholder; template.yaml creates its own)")
+	fs.BoolVar(&o.InlineBuildspecs, "inline-buildspecs", false, "put each buildspec into its CodeBuild project in template.yaml instead of buildspec-<job>.yml files")
+	fs.BoolVar(&o.BatchMatrix, "batch", false, "run a matrix job as one CodeBuild batch build (build-matrix) instead of one action per combination")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	return runConvert(&c, fs.Args(), CodePipeline(o), stdout, stderr)
 }

@@ -169,6 +169,7 @@ func (c *convertFlags) register(fs *flag.FlagSet, defaultOut string) {
 	fs.StringVar(&c.config, "config", "", "configuration file (default "+config.DefaultFile+" when present)")
 	fs.BoolVar(&c.force, "force", false, "overwrite files that actionport did not generate")
 	fs.BoolVar(&c.check, "check", false, "do not write; exit 1 with a diff when the files in --out differ from a fresh conversion")
+	fs.BoolVar(&c.stdout, "stdout", false, "print the generated files instead of writing them")
 }
 
 func loadConfig(path string) (*config.Config, error) {
