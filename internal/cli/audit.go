@@ -19,7 +19,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "", "format of the summary printed to stdout: text (the Markdown summary table) or json (audit.json)")
 	cfgPath := fs.String("config", "", "configuration file applied to every workflow (default: none)")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return parseExit(err)
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "convert audit: give one or more PATHs (repositories, directories of repositories, or directories of workflow files)")

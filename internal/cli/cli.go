@@ -28,7 +28,8 @@ Usage:
                                            (DIR: --out, default .codecatalyst/workflows)
   convert codepipeline [flags] [PATH...]   GitHub workflows -> DIR/<name>/template.yaml,
                                            pipeline.json, buildspec-<job>.yml
-                                           (DIR: --out, default aws/codepipeline)
+                                           (DIR: --out, default aws/codepipeline);
+                                           --deploy creates/updates the stacks
   convert audit [flags] PATH...            convert every workflow of many repositories
                                            to both targets in memory and write
                                            audit_summary.md, audit.json and
@@ -73,7 +74,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		var c convertFlags
 		c.register(fs, DefaultCodeCatalystOut)
 		if err := fs.Parse(args[1:]); err != nil {
-			return ExitUsage
+			return parseExit(err)
 		}
 		return runConvert(&c, fs.Args(), CodeCatalyst, stdout, stderr)
 	case "codepipeline":
@@ -103,8 +104,32 @@ func runCodePipeline(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.ArtifactBucket, "artifact-bucket", "", "S3 artifact bucket in pipeline.json (default: a placeholder; template.yaml creates its own)")
 	fs.BoolVar(&o.InlineBuildspecs, "inline-buildspecs", false, "put each buildspec into its CodeBuild project in template.yaml instead of buildspec-<job>.yml files")
 	fs.BoolVar(&o.BatchMatrix, "batch", false, "run a matrix job as one CodeBuild batch build (build-matrix) instead of one action per combination")
+	deployFlag := fs.Bool("deploy", false, "after writing, deploy each template.yaml with CloudFormation (change set; AWS credentials from the environment); needs --connection-arn and --repository")
+	stackName := fs.String("stack-name", "", "stack name for --deploy (default: the workflow's base name, which pipeline.json assumes; only with one workflow)")
 	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if *stackName != "" && !*deployFlag {
+		fmt.Fprintln(stderr, "convert codepipeline: --stack-name needs --deploy")
 		return ExitUsage
+	}
+	if *deployFlag {
+		if c.check || c.stdout {
+			fmt.Fprintln(stderr, "convert codepipeline: --deploy cannot be combined with --check or --stdout")
+			return ExitUsage
+		}
+		if o.ConnectionARN == "" || o.Repository == "" {
+			fmt.Fprintln(stderr, "convert codepipeline: --deploy needs --connection-arn and --repository (the template's source parameters)")
+			return ExitUsage
+		}
+		if *stackName != "" {
+			files, err := FindWorkflows(pathsOrDefault(fs.Args()), false)
+			if err == nil && len(files) > 1 {
+				fmt.Fprintf(stderr, "convert codepipeline: --stack-name names one stack, but %d workflows were given; omit it to name each stack after its workflow\n", len(files))
+				return ExitUsage
+			}
+		}
+		c.deploy = deployer(*stackName, stderr)
 	}
 	return runConvert(&c, fs.Args(), CodePipeline(o), stdout, stderr)
 }

@@ -161,6 +161,9 @@ func repoRoot(path string) string {
 type convertFlags struct {
 	out, format, config  string
 	stdout, force, check bool
+	// deploy, when set, runs after a workflow's files were written (not with
+	// --stdout or --check); it returns the exit status for that workflow.
+	deploy func(r Result) int
 }
 
 func (c *convertFlags) register(fs *flag.FlagSet, defaultOut string) {
@@ -191,9 +194,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		fmt.Fprintf(stderr, "convert: %v\n", err)
 		return ExitUsage
 	}
-	if len(paths) == 0 {
-		paths = []string{".github/workflows"}
-	}
+	paths = pathsOrDefault(paths)
 	files, err := FindWorkflows(paths, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "convert: %v\n", err)
@@ -216,6 +217,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		if r.Diags.HasErrors() {
 			code = max(code, ExitDiag)
 		}
+		writeFailed := false
 		for _, f := range r.Files {
 			dest := filepath.Join(c.out, filepath.FromSlash(f.Path))
 			switch {
@@ -231,10 +233,14 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 				if err := fsutil.WriteGenerated(dest, f.Data, c.force); err != nil {
 					fmt.Fprintf(stderr, "convert: %v\n", err)
 					code = max(code, ExitUsage)
+					writeFailed = true
 					continue
 				}
 				fmt.Fprintf(stderr, "wrote %s\n", dest)
 			}
+		}
+		if c.deploy != nil && !c.stdout && !c.check && !writeFailed && len(r.Files) > 0 {
+			code = max(code, c.deploy(r))
 		}
 	}
 	if err := diagfmt.Write(stderr, format, all); err != nil {
@@ -261,4 +267,20 @@ func Diff(path string, want []byte) string {
 		return ""
 	}
 	return unifiedDiff(path, string(got), string(want))
+}
+
+// pathsOrDefault returns paths, or the default .github/workflows when empty.
+func pathsOrDefault(paths []string) []string {
+	if len(paths) == 0 {
+		return []string{".github/workflows"}
+	}
+	return paths
+}
+
+// parseExit is the exit status for a flag parsing error: 0 for -h, else 2.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitUsage
 }
