@@ -12,6 +12,8 @@ import (
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/ir"
+	"github.com/actionport/actionport/internal/lint"
+	"github.com/actionport/actionport/internal/referee"
 	"github.com/actionport/actionport/internal/translate"
 )
 
@@ -55,13 +57,25 @@ func render(files []emit.File, d diag.List) []byte {
 	return b.Bytes()
 }
 
-// TestGolden converts every testdata/NAME.yml and compares with NAME.golden
-// (regenerate with go test ./internal/emit/codepipeline -update).
+// TestGolden converts every testdata/NAME.yml (with testdata/NAME.actionport.yml
+// as its config when present) and compares with NAME.golden (regenerate with
+// go test ./internal/emit/codepipeline -run TestGolden -update). Every
+// generated template goes through cfn-lint (one batch), every buildspec file
+// and pipeline.json through the linter; Error-level findings fail the test.
 func TestGolden(t *testing.T) {
-	ins, err := filepath.Glob("testdata/*.yml")
-	if err != nil || len(ins) == 0 {
+	all, err := filepath.Glob("testdata/*.yml")
+	if err != nil || len(all) == 0 {
 		t.Fatalf("no golden inputs: %v", err)
 	}
+	var ins []string
+	for _, in := range all {
+		if !strings.HasSuffix(in, ".actionport.yml") {
+			ins = append(ins, in)
+		}
+	}
+	tmp := t.TempDir()
+	var templates []string
+	caseOf := map[string]string{}
 	for _, in := range ins {
 		name := strings.TrimSuffix(filepath.Base(in), ".yml")
 		t.Run(name, func(t *testing.T) {
@@ -72,11 +86,40 @@ func TestGolden(t *testing.T) {
 			opts := testOptions
 			opts.BatchMatrix = strings.Contains(name, "batch")
 			opts.InlineBuildspecs = strings.Contains(name, "inline")
+			if cp := filepath.Join("testdata", name+".actionport.yml"); fileExists(cp) {
+				if opts.Config, err = config.Load(cp, true); err != nil {
+					t.Fatalf("%s: %v", cp, err)
+				}
+			}
 			files, d, _ := convert(t, in, src, opts)
 			got := render(files, d)
 			again, d2, _ := convert(t, in, src, opts)
 			if !bytes.Equal(got, render(again, d2)) {
 				t.Fatalf("output is not deterministic")
+			}
+			for _, f := range files {
+				var kind lint.Kind
+				switch {
+				case strings.Contains(f.Path, "/buildspec-"):
+					kind = lint.Buildspec
+				case strings.HasSuffix(f.Path, "/pipeline.json"):
+					kind = lint.Pipeline
+				case strings.HasSuffix(f.Path, "/template.yaml"):
+					p := filepath.Join(tmp, name+".yaml")
+					if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					templates = append(templates, p)
+					caseOf[p] = name
+					continue
+				default:
+					continue
+				}
+				for _, x := range lint.Bytes(f.Path, f.Data, kind) {
+					if x.Severity == diag.Error {
+						t.Errorf("%s: lint: %v", f.Path, x)
+					}
+				}
 			}
 			golden := filepath.Join("testdata", name+".golden")
 			if *update {
@@ -94,6 +137,18 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+	// cfn-lint is the referee for every generated template (one process).
+	findings := referee.CfnLint(t, templates)
+	for _, p := range templates {
+		for _, f := range referee.Errors(findings[p]) {
+			t.Errorf("%s: cfn-lint: %v", caseOf[p], f)
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func firstDiff(a, b string) string {
