@@ -91,7 +91,13 @@ func (t *translator) with(e *actionlint.ExecAction, sc *scope) []ir.EnvVar {
 		}
 		out = append(out, ir.EnvVar{Name: in.Name.Value, Value: t.value(in.Value, sc), Pos: t.pos(in.Name.Pos)})
 	}
-	slices.SortFunc(out, func(a, b ir.EnvVar) int { return comparePos(a.Pos, b.Pos) })
+	// Inlined composite steps share one position: names break ties (e.Inputs is a map).
+	slices.SortFunc(out, func(a, b ir.EnvVar) int {
+		if c := comparePos(a.Pos, b.Pos); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	return out
 }
 

@@ -207,7 +207,13 @@ func (t *translator) env(e *actionlint.Env, sc *scope) []ir.EnvVar {
 	for _, v := range e.Vars {
 		vars = append(vars, ir.EnvVar{Name: v.Name.Value, Value: t.value(v.Value, sc), Pos: t.pos(v.Name.Pos)})
 	}
-	slices.SortFunc(vars, func(a, b ir.EnvVar) int { return comparePos(a.Pos, b.Pos) })
+	// Inlined composite steps share one position: names break ties (e.Vars is a map).
+	slices.SortFunc(vars, func(a, b ir.EnvVar) int {
+		if c := comparePos(a.Pos, b.Pos); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	return vars
 }
 
