@@ -37,6 +37,9 @@ func convert(t testing.TB, path string, src []byte, opts Options) ([]emit.File, 
 		return nil, fd, nil
 	}
 	files, d := Emit(w, opts)
+	// The front end's diagnostics belong to the output as on the command line.
+	d = append(fd, d...)
+	d.Sort()
 	return files, d, w
 }
 
