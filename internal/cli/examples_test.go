@@ -38,7 +38,7 @@ func TestExamplesUpToDate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, append(tt.args, ".github/workflows/ci.yml")...)
 			if code != ExitOK {
-				t.Fatalf("convert %s: exit %d\n%s\n%s", strings.Join(tt.args, " "), code, stdout, stderr)
+				t.Fatalf("convert %s: exit %d (regenerate examples/ with the commands in examples/README.md)\n%s\n%s", strings.Join(tt.args, " "), code, stdout, stderr)
 			}
 		})
 	}
