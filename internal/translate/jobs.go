@@ -27,11 +27,12 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	keys := map[string][]string{} // GitHub job id -> IR keys
 	jobKey := map[string]string{} // GitHub job id -> key standing for its outputs
 	total := 0
+	var over []*actionlint.Job // jobs beyond MaxJobs
+	defer func() { t.dropOverLimit(over) }()
 	for _, j := range src {
 		combos := t.matrix(j)
 		if total+len(combos) > MaxJobs {
-			t.drop(&t.wf.Dropped, "job "+j.ID.Value, ruleMatrixTooLarge, errSev, t.pos(j.Pos), -1,
-				"the workflow expands to more than %d jobs; job %q was not converted", MaxJobs, j.ID.Value)
+			over = append(over, j)
 			continue
 		}
 		total += len(combos)
@@ -523,4 +524,31 @@ func (t *translator) environment(e *actionlint.Environment, sc *scope) *ir.Envir
 		out.TargetName, out.Connection, out.Role = m.Name, m.Connection, m.Role
 	}
 	return out
+}
+
+// dropOverLimit reports each job beyond MaxJobs and keeps their source as one
+// dropped item, so that emitters add one comment (not one per job, which is
+// quadratic in the number of jobs of a hostile file).
+func (t *translator) dropOverLimit(over []*actionlint.Job) {
+	const format = "the workflow expands to more than %d jobs; job %q was not converted"
+	if len(over) == 1 {
+		j := over[0]
+		t.drop(&t.wf.Dropped, "job "+j.ID.Value, ruleMatrixTooLarge, errSev, t.pos(j.Pos), -1, format, MaxJobs, j.ID.Value)
+		return
+	}
+	if len(over) == 0 {
+		return
+	}
+	ids := make([]string, len(over))
+	blocks := make([]string, len(over))
+	for i, j := range over {
+		t.diag(ruleMatrixTooLarge, errSev, t.pos(j.Pos), format, MaxJobs, j.ID.Value)
+		ids[i] = j.ID.Value
+		blocks[i] = t.src.Block(t.pos(j.Pos).Line)
+	}
+	t.wf.Dropped = append(t.wf.Dropped, ir.Dropped{
+		What: fmt.Sprintf("%d jobs", len(over)), Rule: ruleMatrixTooLarge, Pos: t.pos(over[0].Pos), After: -1,
+		Reason: fmt.Sprintf("the workflow expands to more than %d jobs; %d jobs were not converted: %s", MaxJobs, len(over), strings.Join(ids, ", ")),
+		YAML:   strings.Join(blocks, "\n"),
+	})
 }

@@ -60,12 +60,19 @@ func Translate(path string, src []byte, opts Options) (*ir.Workflow, diag.List) 
 		t.diag(ruleInputTooLarge, errSev, ir.Pos{File: path}, "file is %d bytes, larger than the %d-byte limit; split the workflow", len(src), MaxInputBytes)
 		return nil, t.diags
 	}
+	if !t.checkInputLimits(src) {
+		return nil, t.diags
+	}
 	w, errs := parse(src)
 	for _, e := range errs {
+		rule, msg := ruleParse, fmt.Sprintf("%s (reported by actionlint's parser; fix the workflow so GitHub accepts it)", e.Message)
+		if m, ok := limitMessage(e.Message); ok {
+			rule, msg = ruleInputLimit, m
+		}
 		t.diags = append(t.diags, diag.Diagnostic{
-			Rule: ruleParse, Severity: errSev,
+			Rule: rule, Severity: errSev,
 			Pos:     ir.Pos{File: path, Line: e.Line, Col: e.Column},
-			Message: fmt.Sprintf("%s (reported by actionlint's parser; fix the workflow so GitHub accepts it)", e.Message),
+			Message: msg,
 		})
 	}
 	if w == nil {
