@@ -70,6 +70,9 @@ func (e *emitter) checkCompute(j *ir.Job, c compute) {
 		e.d.add(RuleRunnerSkip, diag.Warning, j.Runner.Pos, "job %q runs on %q, which .actionport.yml maps to skip; the job is not converted", j.ID, strings.Join(j.Runner.Labels, ", "))
 		return
 	}
+	if c.os == "Windows" {
+		e.d.add(RuleRunner, diag.Warning, j.Runner.Pos, "job %q runs on a Windows CodeBuild image, but its buildspec uses the bash step runtime (env.shell bash), which Windows builds do not accept (powershell.exe or cmd.exe); port the steps to PowerShell or run the job on Linux", j.ID)
+	}
 	if j.Runner.Mapped != "" {
 		return
 	}
