@@ -11,8 +11,6 @@ package audit
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -25,6 +23,7 @@ import (
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/codecatalyst"
 	"github.com/actionport/actionport/internal/emit/codepipeline"
+	"github.com/actionport/actionport/internal/fsutil"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -167,7 +166,7 @@ func Run(inputs []Input, opts Options) *Report {
 // auditFile converts one workflow to every target.
 func auditFile(in Input, opts Options) *WorkflowResult {
 	r := &WorkflowResult{Path: in.Path, Repo: in.Repo, Targets: map[string]*TargetResult{}}
-	src, err := readLimited(in.Path, translate.MaxInputBytes)
+	src, err := fsutil.ReadLimited(in.Path, translate.MaxInputBytes)
 	if err != nil {
 		r.Error = err.Error()
 		for _, t := range opts.Targets {
@@ -243,20 +242,6 @@ func (tr *TargetResult) finish() {
 	default:
 		tr.Outcome = OutcomeSuccessful
 	}
-}
-
-// readLimited reads at most limit+1 bytes so a huge file is rejected without loading it.
-func readLimited(path string, limit int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return b, nil
 }
 
 // parse returns actionlint's AST for construct inventory (nil when unparsable).

@@ -114,7 +114,7 @@ func ConvertFile(path string, cfg *config.Config, em Emitter) (res Result) {
 				Message: fmt.Sprintf("internal error while converting (please report it): %v", r)})
 		}
 	}()
-	src, err := readLimited(path, translate.MaxInputBytes)
+	src, err := fsutil.ReadLimited(path, translate.MaxInputBytes)
 	if err != nil {
 		res.Err = err
 		return res
@@ -129,20 +129,6 @@ func ConvertFile(path string, cfg *config.Config, em Emitter) (res Result) {
 	res.Diags = append(res.Diags, eds...)
 	res.Diags.Sort()
 	return res
-}
-
-// readLimited reads at most limit+1 bytes so a huge file is rejected without loading it.
-func readLimited(path string, limit int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return b, nil
 }
 
 // repoRoot is the directory holding .github for a workflow file, or "".

@@ -6,6 +6,7 @@ package fsutil
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -80,4 +81,19 @@ func WriteAtomic(path string, data []byte) error {
 	}
 	ok = true
 	return nil
+}
+
+// ReadLimited reads at most limit+1 bytes of path, so a caller can reject a
+// huge file (len > limit) without loading all of it.
+func ReadLimited(path string, limit int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b, nil
 }
