@@ -4,6 +4,7 @@
 # 237 files).
 #
 #   bash scripts/bench-vs-actionlint.sh [ROUNDS] [DIR]     (ROUNDS default 15)
+#   CONVERT=/path/to/convert bash scripts/bench-vs-actionlint.sh   (skip the build)
 #
 # Each round runs, one after the other (alternating, so machine noise hits
 # every tool alike):
@@ -42,14 +43,17 @@ mapfile -t files < <(find "$dir" -maxdepth 1 -type f \( -name '*.yml' -o -name '
 
 bin="$repo/.tools/bin"
 mkdir -p "$bin"
-echo "building convert and actionlint v1.7.12 into .tools/bin ..." >&2
-go build -o "$bin/convert" ./cmd/convert
+conv="${CONVERT:-$bin/convert}"
+if [[ -z "${CONVERT:-}" ]]; then
+  echo "building convert and actionlint v1.7.12 into .tools/bin ..." >&2
+  go build -o "$conv" ./cmd/convert
+fi
 if ! "$bin/actionlint" -version 2>/dev/null | head -1 | grep -qx '1.7.12'; then
   GOBIN="$bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 fi
 
 tools=(codecatalyst)
-if "$bin/convert" codepipeline -h >/dev/null 2>&1; then
+if "$conv" codepipeline -h >/dev/null 2>&1; then
   tools+=(codepipeline)
 else
   echo "note: 'convert codepipeline' is not available in this build; timing codecatalyst only" >&2
@@ -65,7 +69,7 @@ run() { # run TOOL ROUND -> prints "seconds kib"
     actionlint)
       /usr/bin/time -o "$m" -f '%e %M' "$bin/actionlint" -shellcheck= -pyflakes= -no-color -oneline "${files[@]}" >/dev/null 2>&1 || true ;;
     *)
-      /usr/bin/time -o "$m" -f '%e %M' "$bin/convert" "$tool" --out "$out" "${files[@]}" >/dev/null 2>&1 || true
+      /usr/bin/time -o "$m" -f '%e %M' "$conv" "$tool" --out "$out" "${files[@]}" >/dev/null 2>&1 || true
       rm -rf "$out" ;;
   esac
   tail -n 1 "$m"

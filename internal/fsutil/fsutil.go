@@ -45,6 +45,9 @@ func siblingGenerated(path string) bool {
 	return err == nil && emit.IsGenerated(b)
 }
 
+// rename is os.Rename; tests replace it to simulate a failure at the last step.
+var rename = os.Rename
+
 // WriteAtomic writes through a temporary file in the same directory and renames it into place.
 func WriteAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
@@ -76,7 +79,7 @@ func WriteAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := rename(tmp, path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	ok = true
