@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rhysd/actionlint"
+
 	"github.com/actionport/actionport/internal/translate"
 )
 
@@ -51,6 +53,16 @@ func BenchmarkCorpus(b *testing.B) {
 	for _, f := range corpus {
 		bytes += int64(len(f.src))
 	}
+	// The parser alone: the floor for any tool built on actionlint's AST.
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(bytes)
+		for b.Loop() {
+			for _, f := range corpus {
+				_, _ = actionlint.Parse(f.src)
+			}
+		}
+	})
 	b.Run("translate", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(bytes)

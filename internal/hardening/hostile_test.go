@@ -154,6 +154,12 @@ func hostileCases() []hostileCase {
 			return []byte(b.String())
 		}},
 		{name: "expr-parens-10000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + strings.Repeat("(", 10000) + "github.sha" + strings.Repeat(")", 10000) + " }}\n        if: " + strings.Repeat("(", 10000) + "true" + strings.Repeat(")", 10000) + "\n")},
+		// A million nested "(" overflow the stack of actionlint's expression
+		// parser: a fatal error, not a panic, unless the limit stops it first.
+		{name: "expr-parens-1M", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + strings.Repeat("(", 1<<20) + "github.sha }}\n        if: " + strings.Repeat("(", 1<<20) + "true\n"), wantRule: "expr-syntax"},
+		{name: "expr-calls-1M", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + strings.Repeat("f(", 1<<20) + " }}\n"), wantRule: "expr-syntax"},
+		{name: "expr-or-1M", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - if: " + strings.Repeat("a||", 1<<19) + "a\n        run: echo ${{ " + strings.Repeat("a.", 1<<20) + "b }}\n"), wantRule: "expr-syntax"},
+		{name: "expr-not-3M", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - if: \"" + strings.Repeat("!", 3<<20) + "true\"\n        run: echo\n"), wantRule: "expr-syntax"},
 		{name: "expr-not-100000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + strings.Repeat("!", 100000) + "true }}\n")},
 		{name: "expr-100k-chars", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    env:\n      X: ${{ " + strings.TrimSuffix(strings.Repeat("github.sha || ", 7200), " || ") + " }}\n    steps:\n      - run: echo \"${{ format('" + strings.Repeat("{0}", 30000) + "', github.ref) }}\"\n")},
 		{name: "expr-many-100000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo " + strings.Repeat("${{ github.sha }}", 100000) + "\n")},
@@ -258,11 +264,14 @@ func TestHostileInputs(t *testing.T) {
 			}
 			for _, d := range ds {
 				if d.Pos.File != path {
-					t.Errorf("diagnostic does not name the file: %v", d)
+					t.Errorf("diagnostic does not name the file: %.300s", d.String())
+				}
+				if len(d.Message) > 4096 {
+					t.Errorf("diagnostic message of %d bytes: %.300s", len(d.Message), d.Message)
 				}
 			}
 			if len(ds) > 0 {
-				t.Logf("%d diagnostics, first: %v", len(ds), ds[0])
+				t.Logf("%d diagnostics, first: %.300s", len(ds), ds[0].String())
 			}
 			// Each emitter, raw, on a fresh IR.
 			if w != nil {

@@ -22,8 +22,7 @@ func (t *translator) cond(s *actionlint.String, sc *scope) (c *ir.Cond, ok bool)
 		offset += 3
 	}
 	pos := t.offsetPos(s, offset)
-	l := actionlint.NewExprLexer(text + "}}")
-	node, err := actionlint.NewExprParser().Parse(l)
+	node, _, err := parseExpr(text + "}}")
 	if err != nil {
 		t.diag(ruleExprSyntax, errSev, t.offsetPos(s, offset+err.Offset), "invalid condition: %s; fix the expression in the source workflow", err.Message)
 		return nil, false

@@ -34,8 +34,7 @@ func (t *translator) value(s *actionlint.String, sc *scope) ir.Value {
 			break
 		}
 		body := rest[idx+3:]
-		l := actionlint.NewExprLexer(body)
-		node, err := actionlint.NewExprParser().Parse(l)
+		node, l, err := parseExpr(body)
 		exprPos := t.offsetPos(s, offset+idx)
 		if err != nil {
 			// Not a valid expression: keep the text and report where.

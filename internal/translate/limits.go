@@ -1,7 +1,11 @@
 package translate
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/rhysd/actionlint"
 
 	"gopkg.in/yaml.v3"
 
@@ -18,9 +22,11 @@ const (
 	// MaxNestingDepth is the deepest nesting of YAML collections accepted
 	// (the limit of the YAML parser).
 	MaxNestingDepth = 10_000
-	// MaxExprDepth bounds the nesting of parentheses, brackets and operators
-	// inside one ${{ }} expression, whose parser is recursive.
-	MaxExprDepth = 1_000
+	// MaxExprOperators bounds the operators, brackets and property accesses
+	// of one ${{ }} expression. actionlint's expression parser recurses once
+	// per nesting level: about a million "(" overflow the goroutine stack,
+	// a fatal error no recover() catches, which would end the whole run.
+	MaxExprOperators = 10_000
 )
 
 // ruleInputLimit is reported when the input exceeds one of the limits above.
@@ -99,4 +105,76 @@ func limitMessage(msg string) (string, bool) {
 		return "YAML nesting is deeper than the 10000 levels accepted; the file was not converted (" + msg + ")", true
 	}
 	return msg, false
+}
+
+// parseExpr parses the expression at the start of body (up to its "}}")
+// unless it exceeds MaxExprOperators, which is reported as a syntax error.
+func parseExpr(body string) (actionlint.ExprNode, *actionlint.ExprLexer, *actionlint.ExprError) {
+	if n := exprOperators(body); n > MaxExprOperators {
+		return nil, nil, &actionlint.ExprError{Message: fmt.Sprintf("the expression has more than %d operators, brackets and property accesses, the limit; it was not parsed. Split it into smaller expressions", MaxExprOperators)}
+	}
+	l := actionlint.NewExprLexer(body)
+	node, err := actionlint.NewExprParser().Parse(l)
+	return node, l, err
+}
+
+// exprOperators counts, up to the first "}}" outside a string literal, the
+// tokens that nest the expression's syntax tree: ( [ . ! && || == != < >
+// (and <=, >=). It stops counting past MaxExprOperators.
+func exprOperators(body string) int {
+	n := 0
+	for i := 0; i < len(body) && n <= MaxExprOperators; i++ {
+		switch c := body[i]; c {
+		case '\'':
+			// 'string' with '' as the escaped quote
+			for i++; i < len(body); i++ {
+				if body[i] == '\'' {
+					if i+1 < len(body) && body[i+1] == '\'' {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case '}':
+			if i+1 < len(body) && body[i+1] == '}' {
+				return n
+			}
+		case '(', '[', '.', '!', '<', '>':
+			n++
+		case '&', '|', '=':
+			if i+1 < len(body) && body[i+1] == c {
+				n++
+				i++
+			}
+		}
+	}
+	return n
+}
+
+// maxDiagArg is the longest string quoted whole in a diagnostic message; a
+// hostile file must not turn one line of the report into megabytes.
+const maxDiagArg = 512
+
+// shortArgs cuts long string arguments of a diagnostic message (on a copy).
+func shortArgs(args []any) []any {
+	var out []any
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok || len(s) <= maxDiagArg {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		cut := maxDiagArg
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		out[i] = fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }

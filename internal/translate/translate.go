@@ -118,7 +118,7 @@ func (t *translator) diag(rule string, sev diag.Severity, pos ir.Pos, format str
 	if pos.File == "" {
 		pos.File = t.file
 	}
-	d := diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...)}
+	d := diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, shortArgs(args)...)}
 	// Matrix combinations lower the same source once each; report it once.
 	if t.seen[d] {
 		return
