@@ -120,3 +120,25 @@ func checkWhole(t *testing.T, p string, old []byte) {
 	}
 	t.Fatalf("destination is neither the old file nor the new one (%d bytes)", len(got))
 }
+
+// Replacing an existing file flushes the new content before the rename; a
+// new file is not flushed (nothing can be lost).
+func TestFlushOnlyWhenReplacing(t *testing.T) {
+	defer func(f func(*os.File) error) { fileSync = f }(fileSync)
+	n := 0
+	fileSync = func(f *os.File) error { n++; return f.Sync() }
+	p := filepath.Join(t.TempDir(), "out.yaml")
+	gen := func(s string) []byte { return []byte(emit.Header("a.yml") + s) }
+	for _, step := range []struct {
+		data      string
+		wantSyncs int
+	}{{"a: 1\n", 0}, {"a: 1\n", 0}, {"a: 2\n", 1}} {
+		if err := WriteGenerated(p, gen(step.data), false); err != nil {
+			t.Fatal(err)
+		}
+		if n != step.wantSyncs {
+			t.Errorf("after writing %q: %d flushes, want %d", step.data, n, step.wantSyncs)
+		}
+		n = 0
+	}
+}
