@@ -61,6 +61,8 @@ type hostileCase struct {
 	wantRule string
 	// wantOutput: the front end must produce a workflow (no limit hit).
 	wantOutput bool
+	// wantJobs, when set, is the number of jobs in the IR (after matrix expansion).
+	wantJobs int
 }
 
 func hostileCases() []hostileCase {
@@ -135,6 +137,7 @@ func hostileCases() []hostileCase {
 		{name: "sanitize-collisions", src: s("name: \"a b\"\n" + jobHead +
 			job("a-b", "name: x.y") + job("a_b", "name: x y") + job("A-B", "name: x/y") + job("a--b", "name: x..y") +
 			job("m", "strategy:\n      matrix:\n        v: ['a.b', 'a/b', 'a b', 'a-b', 'a_b']"))},
+		{name: "matrix-key-collisions", src: s(jobHead + job("build", "strategy:\n      matrix:\n        v: [1, 2]") + job("build-1") + job("build_1") + job("build-2", "needs: [build, build-1]")), wantOutput: true, wantJobs: 5},
 		{name: "matrix-256", src: s(jobHead + job("m", "strategy:\n      matrix:\n        a: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]\n        b: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]")), wantOutput: true},
 		{name: "matrix-400", src: s(jobHead + job("m", "strategy:\n      matrix:\n        a: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]\n        b: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]"))},
 		{name: "matrix-10^8", src: s(jobHead + job("m", "strategy:\n      matrix:\n"+strings.Repeat("", 0)+func() string {
@@ -228,6 +231,28 @@ func validDocument(path string, data []byte) error {
 	if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
 		return fmt.Errorf("output is an empty YAML document")
 	}
+	return duplicateKeys(&n)
+}
+
+// duplicateKeys reports a mapping with a key twice (yaml.v3 accepts it when
+// decoding into a Node; the targets do not), e.g. names that collide after
+// sanitizing.
+func duplicateKeys(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if seen[k] {
+				return fmt.Errorf("line %d: key %q appears twice in one mapping", n.Content[i].Line, k)
+			}
+			seen[k] = true
+		}
+	}
+	for _, c := range n.Content {
+		if err := duplicateKeys(c); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -261,6 +286,19 @@ func TestHostileInputs(t *testing.T) {
 			}
 			if w == nil {
 				checkRejected(t, path, ds)
+			} else {
+				// Every job keeps its own key: a matrix combination ("build-1")
+				// must not take the key of a job of that name.
+				keys := map[string]bool{}
+				for _, j := range w.Jobs {
+					if k := strings.ToLower(j.Key); keys[k] {
+						t.Errorf("two jobs with the key %q in the IR", j.Key)
+					}
+					keys[strings.ToLower(j.Key)] = true
+				}
+				if tc.wantJobs != 0 && len(w.Jobs) != tc.wantJobs {
+					t.Errorf("%d jobs in the IR, want %d (a job lost to a key collision?)", len(w.Jobs), tc.wantJobs)
+				}
 			}
 			for _, d := range ds {
 				if d.Pos.File != path {

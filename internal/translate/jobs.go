@@ -29,6 +29,12 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	total := 0
 	var over []*actionlint.Job // jobs beyond MaxJobs
 	defer func() { t.dropOverLimit(over) }()
+	// Keys of matrix combinations ("<id>-<n>") must not take the id of
+	// another job: reserve every job id first (GitHub compares them ignoring case).
+	used := map[string]bool{}
+	for _, j := range src {
+		used[strings.ToLower(j.ID.Value)] = true
+	}
 	for _, j := range src {
 		combos := t.matrix(j)
 		if total+len(combos) > MaxJobs {
@@ -40,7 +46,7 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 		for i := range combos {
 			k := j.ID.Value
 			if len(combos) > 1 {
-				k = fmt.Sprintf("%s-%d", j.ID.Value, i+1)
+				k = comboKey(j.ID.Value, i+1, used)
 			}
 			keys[j.ID.Value] = append(keys[j.ID.Value], k)
 		}
@@ -551,4 +557,18 @@ func (t *translator) dropOverLimit(over []*actionlint.Job) {
 		Reason: fmt.Sprintf("the workflow expands to more than %d jobs; %d jobs were not converted: %s", MaxJobs, len(over), strings.Join(ids, ", ")),
 		YAML:   strings.Join(blocks, "\n"),
 	})
+}
+
+// comboKey names combination n of a matrix job: "<id>-<n>", or, when a job
+// already has that id, "<id>-matrix-<n>" (then with a numeric suffix).
+func comboKey(id string, n int, used map[string]bool) string {
+	k := fmt.Sprintf("%s-%d", id, n)
+	for i := 1; used[strings.ToLower(k)]; i++ {
+		k = fmt.Sprintf("%s-matrix-%d", id, n)
+		if i > 1 {
+			k = fmt.Sprintf("%s-matrix-%d-%d", id, n, i)
+		}
+	}
+	used[strings.ToLower(k)] = true
+	return k
 }
