@@ -150,7 +150,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 				set(n, "working-directory", j.Defaults.WorkingDirectory)
 			}
 		}
-		env := append(append([]ir.EnvVar{}, dynamic...), st.Env...)
+		env := mergeEnv(dynamic, st.Env)
 		if len(env) > 0 {
 			m := mapping()
 			for _, x := range env {
@@ -238,4 +238,27 @@ func commandNodes(cmds []command) *yaml.Node {
 		s.Content = append(s.Content, n)
 	}
 	return s
+}
+
+// mergeEnv puts a step's env over the job's (dynamic) variables, so the
+// step's env mapping has no duplicate key: a name keeps its first place; a
+// step variable overrides the job's; within the job's variables the first
+// wins (the workflow's AWS_REGION over the one configure-aws-credentials
+// exports, as on GitHub, where env: takes precedence over GITHUB_ENV).
+func mergeEnv(job, step []ir.EnvVar) []ir.EnvVar {
+	var out []ir.EnvVar
+	at := map[string]int{}
+	for layer, l := range [][]ir.EnvVar{job, step} {
+		for _, v := range l {
+			if i, ok := at[v.Name]; ok {
+				if layer == 1 {
+					out[i] = v
+				}
+				continue
+			}
+			at[v.Name] = len(out)
+			out = append(out, v)
+		}
+	}
+	return out
 }
