@@ -138,6 +138,10 @@ func hostileCases() []hostileCase {
 			job("a-b", "name: x.y") + job("a_b", "name: x y") + job("A-B", "name: x/y") + job("a--b", "name: x..y") +
 			job("m", "strategy:\n      matrix:\n        v: ['a.b', 'a/b', 'a b', 'a-b', 'a_b']"))},
 		{name: "matrix-key-collisions", src: s(jobHead + job("build", "strategy:\n      matrix:\n        v: [1, 2]") + job("build-1") + job("build_1") + job("build-2", "needs: [build, build-1]")), wantOutput: true, wantJobs: 5},
+		// Regression (found by FuzzPipeline's seeds): the workflow's AWS_REGION and the
+		// one configure-aws-credentials exports were two AWS_REGION keys in one env.
+		{name: "duplicate-region-env", src: s("on: push\nenv:\n  AWS_REGION: ${{ secrets.AWS_REGION }}\n" + jobHead[len("on: push\n"):] +
+			"  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: arn:aws:iam::123456789012:role/x\n          aws-region: ${{ env.AWS_REGION }}\n      - uses: aws-actions/amazon-ecr-login@v2\n        env:\n          AWS_REGION: eu-west-1\n"), wantOutput: true},
 		{name: "matrix-256", src: s(jobHead + job("m", "strategy:\n      matrix:\n        a: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]\n        b: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]")), wantOutput: true},
 		{name: "matrix-400", src: s(jobHead + job("m", "strategy:\n      matrix:\n        a: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]\n        b: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]"))},
 		{name: "matrix-10^8", src: s(jobHead + job("m", "strategy:\n      matrix:\n"+strings.Repeat("", 0)+func() string {
