@@ -250,53 +250,12 @@ func actionName(uses string) string {
 
 // walkRefs calls f for every reference in the workflow's values and conditions.
 func walkRefs(w *ir.Workflow, f func(*ir.Ref)) {
-	val := func(v ir.Value) {
-		for _, r := range v.Refs() {
+	for _, e := range w.Env {
+		for _, r := range e.Value.Refs() {
 			f(r)
 		}
 	}
-	envs := func(l []ir.EnvVar) {
-		for _, e := range l {
-			val(e.Value)
-		}
-	}
-	cond := func(c *ir.Cond) {
-		c.Walk(func(c *ir.Cond) {
-			for _, o := range []ir.Operand{c.Left, c.Right} {
-				if o.Ref != nil {
-					f(o.Ref)
-				}
-			}
-		})
-	}
-	envs(w.Env)
 	for _, j := range w.Jobs {
-		envs(j.Env)
-		cond(j.If)
-		if j.Container != nil {
-			envs(j.Container.Env)
-		}
-		for _, s := range j.Services {
-			envs(s.Env)
-		}
-		for _, o := range j.Outputs {
-			val(o.Value)
-		}
-		for _, c := range j.Caches {
-			val(c.Key)
-			for _, k := range c.RestoreKeys {
-				val(k)
-			}
-		}
-		if j.AWS != nil {
-			val(j.AWS.RoleARN)
-			val(j.AWS.Region)
-		}
-		for _, s := range j.Steps {
-			cond(s.If)
-			envs(s.Env)
-			val(s.Run)
-			envs(s.With)
-		}
+		j.EachRef(f)
 	}
 }

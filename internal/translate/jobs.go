@@ -377,32 +377,11 @@ func (t *translator) defaults(j *actionlint.Job) ir.RunDefaults {
 // markStepOutputs records which step outputs are read, so emitters export only those.
 func markStepOutputs(j *ir.Job) {
 	used := map[string][]string{}
-	note := func(v ir.Value) {
-		for _, r := range v.Refs() {
-			if r.Kind == ir.RefStepOutput && !slices.Contains(used[r.Step], r.Name) {
-				used[r.Step] = append(used[r.Step], r.Name)
-			}
+	j.EachRef(func(r *ir.Ref) {
+		if r.Kind == ir.RefStepOutput && !slices.Contains(used[r.Step], r.Name) {
+			used[r.Step] = append(used[r.Step], r.Name)
 		}
-	}
-	for _, o := range j.Outputs {
-		note(o.Value)
-	}
-	for _, s := range j.Steps {
-		note(s.Run)
-		for _, e := range s.Env {
-			note(e.Value)
-		}
-		for _, w := range s.With {
-			note(w.Value)
-		}
-		s.If.Walk(func(c *ir.Cond) {
-			for _, o := range []ir.Operand{c.Left, c.Right} {
-				if o.Ref != nil && o.Ref.Kind == ir.RefStepOutput && !slices.Contains(used[o.Ref.Step], o.Ref.Name) {
-					used[o.Ref.Step] = append(used[o.Ref.Step], o.Ref.Name)
-				}
-			}
-		})
-	}
+	})
 	for _, s := range j.Steps {
 		if s.ID != "" {
 			s.Outputs = used[s.ID]
