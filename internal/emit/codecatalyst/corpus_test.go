@@ -15,14 +15,21 @@ import (
 
 const corpusGlob = "../../../../shared/corpus/workflows/*.y*ml"
 
-// TestCorpusConformance converts every real-world workflow of the shared
-// corpus and checks the outputs with AWS's JSON Schema and with convert lint.
-func TestCorpusConformance(t *testing.T) {
+// corpusFiles lists the shared corpus in a stable order.
+func corpusFiles(t *testing.T) []string {
+	t.Helper()
 	files, _ := filepath.Glob(corpusGlob)
 	if len(files) == 0 {
 		t.Fatalf("no corpus at %s (CI places shared/ beside the repository)", corpusGlob)
 	}
 	sort.Strings(files)
+	return files
+}
+
+// TestCorpusConformance converts every real-world workflow of the shared
+// corpus and checks the outputs with AWS's JSON Schema and with convert lint.
+func TestCorpusConformance(t *testing.T) {
+	files := corpusFiles(t)
 	dir := t.TempDir()
 	var outputs []string
 	withDiag, withErrors, clean, failed := 0, 0, 0, 0

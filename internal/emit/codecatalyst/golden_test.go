@@ -1,4 +1,4 @@
-package codecatalyst_test
+package codecatalyst
 
 import (
 	"bytes"
@@ -10,10 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/actionport/actionport/internal/config"
-	"github.com/actionport/actionport/internal/emit/codecatalyst"
 	"github.com/actionport/actionport/internal/referee"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -101,7 +98,7 @@ func convert(t *testing.T, name string) (workflow, out []byte) {
 	w, diags := translate.Translate(goldenRel+"/"+name+".yml", src, translate.Options{Config: cfg})
 	var buf bytes.Buffer
 	if w != nil {
-		files, eds := codecatalyst.Emit(w, codecatalyst.Options{Config: cfg})
+		files, eds := Emit(w, Options{Config: cfg})
 		diags = append(diags, eds...)
 		if len(files) != 1 {
 			t.Errorf("%s: Emit returned %d files, want 1", name, len(files))
@@ -120,64 +117,21 @@ func convert(t *testing.T, name string) (workflow, out []byte) {
 }
 
 // checkRunnerSteps lints the steps of every aws/github-actions-runner@v1
-// action with actionlint, wrapped in a one-job workflow: they must still be
-// valid GitHub steps. ${Secrets.x} and other CodeCatalyst references are
-// plain text to actionlint, so they need no special treatment.
+// action with actionlint, wrapped in a one-job workflow (see runnerWorkflows):
+// they must still be valid GitHub steps.
 func checkRunnerSteps(t *testing.T, name string, workflow []byte) {
 	t.Helper()
-	var doc struct {
-		Actions map[string]yaml.Node `yaml:"Actions"`
+	wfs := runnerWorkflows(t, workflow)
+	names := make([]string, 0, len(wfs))
+	for an := range wfs {
+		names = append(names, an)
 	}
-	if err := yaml.Unmarshal(workflow, &doc); err != nil {
-		t.Errorf("%s: generated YAML does not parse: %v", name, err)
-		return
-	}
-	for _, an := range sortedKeys(doc.Actions) {
-		node := doc.Actions[an]
-		var a struct {
-			Identifier    string               `yaml:"Identifier"`
-			Actions       map[string]yaml.Node `yaml:"Actions"`
-			Configuration struct {
-				Steps []any `yaml:"Steps"`
-			} `yaml:"Configuration"`
-		}
-		if err := node.Decode(&a); err != nil {
-			t.Errorf("%s: action %s: %v", name, an, err)
-			continue
-		}
-		if a.Actions != nil { // an action group: look inside
-			var inner []byte
-			inner, _ = yaml.Marshal(map[string]any{"Actions": a.Actions})
-			checkRunnerSteps(t, name+"/"+an, inner)
-			continue
-		}
-		if a.Identifier != "aws/github-actions-runner@v1" {
-			continue
-		}
-		wf := map[string]any{
-			"on": "push",
-			"jobs": map[string]any{"j": map[string]any{
-				"runs-on": "ubuntu-latest",
-				"steps":   a.Configuration.Steps,
-			}},
-		}
-		src, err := yaml.Marshal(wf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range referee.Actionlint(t, name+"/"+an, src) {
-			t.Errorf("actionlint on the runner steps: %s\n%s", f, src)
+	sort.Strings(names)
+	for _, an := range names {
+		for _, f := range referee.Actionlint(t, name+"/"+an, wfs[an]) {
+			t.Errorf("actionlint on the runner steps: %s\n%s", f, wfs[an])
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func fileExists(p string) bool {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -79,11 +78,7 @@ func runnerWorkflows(t testing.TB, src []byte) map[string][]byte {
 // when the converter reported no error for that workflow; otherwise it is
 // counted (the output is already known to need work).
 func TestCorpusRunnerStepsActionlint(t *testing.T) {
-	files, _ := filepath.Glob(corpusGlob)
-	if len(files) == 0 {
-		t.Fatalf("no corpus at %s", corpusGlob)
-	}
-	sort.Strings(files)
+	files := corpusFiles(t)
 	checked, introduced, known := 0, 0, 0
 	for _, f := range files {
 		src, err := os.ReadFile(f)
