@@ -4,8 +4,6 @@
 package yamlnode
 
 import (
-	"bytes"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -118,17 +116,9 @@ func AddFoot(n *yaml.Node, text string) {
 	n.FootComment += text
 }
 
-// Encode renders a document with header comment lines.
-func Encode(header string, root *yaml.Node) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(header)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
-		return nil, fmt.Errorf("encoding YAML: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encoding YAML: %w", err)
-	}
-	return b.Bytes(), nil
+// Encode renders a document with header comment lines (see AppendDoc).
+func Encode(header string, root *yaml.Node) []byte {
+	b := make([]byte, 0, len(header)+SizeHint(root))
+	b = append(b, header...)
+	return AppendDoc(b, root)
 }

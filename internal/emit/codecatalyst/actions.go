@@ -214,8 +214,10 @@ func secretCount(n *yaml.Node) int {
 	seen := map[string]bool{}
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
-		for _, m := range secretRef.FindAllStringSubmatch(n.Value, -1) {
-			seen[m[1]] = true
+		if strings.Contains(n.Value, "${Secrets.") { // the regexp is costly on long scripts
+			for _, m := range secretRef.FindAllStringSubmatch(n.Value, -1) {
+				seen[m[1]] = true
+			}
 		}
 		for _, c := range n.Content {
 			walk(c)

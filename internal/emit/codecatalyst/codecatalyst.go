@@ -92,11 +92,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
 		outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
 	root := e.workflow()
-	data, err := y.Encode(emit.Header(w.Source, "Target: Amazon CodeCatalyst workflow (actionport)"), root)
-	if err != nil {
-		e.report(ruleExpr, diag.Error, ir.Pos{File: w.Source}, "internal error: %v", err)
-		return nil, e.diags
-	}
+	data := y.Encode(emit.Header(w.Source, "Target: Amazon CodeCatalyst workflow (actionport)"), root)
 	e.diags.Sort()
 	return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
 }

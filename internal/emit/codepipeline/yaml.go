@@ -1,12 +1,13 @@
 package codepipeline
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/yamlnode"
 )
 
 // Small builders for yaml.Node trees: the emitter writes YAML through
@@ -122,16 +123,4 @@ func oneLine(s string) string {
 }
 
 // encode renders a document with a header comment.
-func encode(header string, root *yaml.Node) []byte {
-	var b bytes.Buffer
-	b.WriteString(header)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
-		panic(fmt.Sprintf("codepipeline: encoding YAML: %v", err)) // nodes are built by this package
-	}
-	if err := enc.Close(); err != nil {
-		panic(fmt.Sprintf("codepipeline: encoding YAML: %v", err))
-	}
-	return b.Bytes()
-}
+func encode(header string, root *yaml.Node) []byte { return yamlnode.Encode(header, root) }

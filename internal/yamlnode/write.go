@@ -1,0 +1,547 @@
+package yamlnode
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file is a YAML writer for the node trees the emitters build. It
+// replaces yaml.v3's encoder, which dominated conversion time (its libyaml
+// port queues and analyzes every event; about 85% of the emitters' CPU
+// time and most of their allocation on the corpus). It writes block style
+// only, two-space indentation, and picks for each string the plainest style
+// that every YAML reader (YAML 1.1 and 1.2) reads back as the same string:
+//
+//   - plain when the text cannot be read as another type, a comment or
+//     structure (see plainSafe);
+//   - literal block (|) for multi-line text when the node asks for it or
+//     the text is multi-line, when literal can hold the text exactly;
+//   - double-quoted for text that would read as another type ("1.0");
+//   - single-quoted for other printable single-line text;
+//   - double-quoted, with escapes, for everything else.
+//
+// Comments: a head comment is written on the lines before its node (for a
+// mapping key: before the key; for a collection under a key: after the
+// key's line, before the first entry); a foot comment after the node's
+// content at the node's indentation; a line comment after a scalar on the
+// same line. Lines of comment text that do not start with "#" get "# ".
+//
+// Equivalence with yaml.v3 is tested on every output of the corpus
+// (write_test.go): decoding this writer's output gives the same values as
+// decoding the tree itself.
+
+// AppendDoc appends root, rendered as a YAML document, to b.
+func AppendDoc(b []byte, root *yaml.Node) []byte {
+	w := writer{b: b}
+	if root.Kind == yaml.DocumentNode {
+		w.comment(root.HeadComment, 0)
+		for _, c := range root.Content {
+			w.top(c)
+		}
+		w.comment(root.FootComment, 0)
+		return w.b
+	}
+	w.top(root)
+	return w.b
+}
+
+// SizeHint estimates the bytes AppendDoc writes for n (to size the buffer once).
+func SizeHint(n *yaml.Node) int {
+	return sizeHint(n, 0)
+}
+
+func sizeHint(n *yaml.Node, ind int) int {
+	size := len(n.Value) + len(n.HeadComment) + len(n.FootComment) + ind + 4
+	if n.Kind == yaml.ScalarNode && len(n.Value) > 64 {
+		size += strings.Count(n.Value, "\n") * (ind + 2)
+	}
+	for _, c := range n.Content {
+		size += sizeHint(c, ind+2)
+	}
+	return size
+}
+
+type writer struct{ b []byte }
+
+const spaces = "                                                                "
+
+func (w *writer) indent(n int) {
+	for n > len(spaces) {
+		w.b = append(w.b, spaces...)
+		n -= len(spaces)
+	}
+	w.b = append(w.b, spaces[:n]...)
+}
+
+// top writes the document's root node.
+func (w *writer) top(n *yaml.Node) {
+	n = deref(n)
+	w.comment(n.HeadComment, 0)
+	switch {
+	case n.Kind == yaml.MappingNode && len(n.Content) > 0:
+		w.mapping(n, 0)
+	case n.Kind == yaml.SequenceNode && len(n.Content) > 0:
+		w.sequence(n, 0)
+	default:
+		w.inline(n, 2)
+		w.b = append(w.b, '\n')
+	}
+	w.comment(n.FootComment, 0)
+}
+
+// mapping writes the entries of a non-empty block mapping at indentation ind.
+func (w *writer) mapping(n *yaml.Node, ind int) {
+	w.entries(n, ind, false)
+}
+
+// entries writes a mapping's entries; started means the first key's line is
+// already begun (after "- " of a sequence item).
+func (w *writer) entries(n *yaml.Node, ind int, started bool) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		if i > 0 || !started {
+			w.comment(k.HeadComment, ind)
+			w.indent(ind)
+		}
+		w.key(k)
+		w.b = append(w.b, ':')
+		w.value(v, ind, k.LineComment)
+		w.comment(k.FootComment, ind)
+	}
+}
+
+// value writes v after "key:" (or after "-"), then its content and comments.
+func (w *writer) value(v *yaml.Node, ind int, keyLine string) {
+	if isBlock(v) {
+		w.lineComment(keyLine)
+		w.b = append(w.b, '\n')
+		child := ind + 2
+		w.comment(v.HeadComment, child)
+		if v.Kind == yaml.MappingNode {
+			w.mapping(v, child)
+		} else {
+			w.sequence(v, child)
+		}
+		w.comment(v.FootComment, child)
+		return
+	}
+	// Scalars and empty collections: a head comment cannot sit between the
+	// key and its value, so it goes on the lines after the entry.
+	w.b = append(w.b, ' ')
+	w.inline(v, ind+2)
+	w.lineComment(keyLine)
+	w.b = append(w.b, '\n')
+	w.comment(v.HeadComment, ind+2)
+	w.comment(v.FootComment, ind+2)
+}
+
+// sequence writes the items of a non-empty block sequence at indentation ind.
+func (w *writer) sequence(n *yaml.Node, ind int) {
+	for _, it := range n.Content {
+		it = deref(it)
+		w.comment(it.HeadComment, ind)
+		if it.Kind == yaml.MappingNode && len(it.Content) > 0 {
+			// The first key's head comment goes before the "- " line.
+			w.comment(deref(it.Content[0]).HeadComment, ind)
+		}
+		w.indent(ind)
+		w.b = append(w.b, '-')
+		switch {
+		case it.Kind == yaml.MappingNode && len(it.Content) > 0:
+			w.b = append(w.b, ' ')
+			w.entries(it, ind+2, true)
+		case it.Kind == yaml.SequenceNode && len(it.Content) > 0:
+			w.b = append(w.b, '\n')
+			w.sequence(it, ind+2)
+		default:
+			w.b = append(w.b, ' ')
+			w.inline(it, ind+2)
+			w.b = append(w.b, '\n')
+		}
+		w.comment(it.FootComment, ind)
+	}
+}
+
+// inline writes a scalar (or an empty collection) that starts on the current
+// line; block scalar content is indented at ind.
+func (w *writer) inline(n *yaml.Node, ind int) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		w.b = append(w.b, "{}"...)
+		return
+	case yaml.SequenceNode:
+		w.b = append(w.b, "[]"...)
+		return
+	}
+	w.scalar(n, ind)
+	w.lineComment(n.LineComment)
+}
+
+func (w *writer) lineComment(c string) {
+	if c == "" {
+		return
+	}
+	c = strings.ReplaceAll(c, "\n", " ")
+	w.b = append(w.b, ' ')
+	if !strings.HasPrefix(c, "#") {
+		w.b = append(w.b, "# "...)
+	}
+	w.b = append(w.b, c...)
+}
+
+// comment writes comment text as whole lines at indentation ind.
+func (w *writer) comment(c string, ind int) {
+	for c != "" {
+		line := c
+		if i := strings.IndexByte(c, '\n'); i >= 0 {
+			line, c = c[:i], c[i+1:]
+		} else {
+			c = ""
+		}
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
+			w.b = append(w.b, '\n')
+			continue
+		}
+		w.indent(ind)
+		if line[0] != '#' {
+			w.b = append(w.b, "# "...)
+		}
+		w.b = append(w.b, line...)
+		w.b = append(w.b, '\n')
+	}
+}
+
+// key writes a mapping key: always on one line.
+func (w *writer) key(k *yaml.Node) {
+	if k.Kind != yaml.ScalarNode {
+		// Emitters only use scalar keys; a collection key has no block form.
+		w.doubleQuoted("")
+		return
+	}
+	s := validUTF8(k.Value)
+	switch {
+	case !isStr(k):
+		w.b = append(w.b, s...)
+	case plainSafe(s) && k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0:
+		w.b = append(w.b, s...)
+	case k.Style&yaml.DoubleQuotedStyle == 0 && !plainSyntax(s) && singleSafe(s):
+		w.singleQuoted(s)
+	default:
+		w.doubleQuoted(s)
+	}
+}
+
+// scalar writes a scalar value; literal block content is indented at ind.
+func (w *writer) scalar(n *yaml.Node, ind int) {
+	s := n.Value
+	if !isStr(n) {
+		w.b = append(w.b, s...)
+		return
+	}
+	s = validUTF8(s)
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		w.doubleQuoted(s)
+	case n.Style&yaml.SingleQuotedStyle != 0 && singleSafe(s):
+		w.singleQuoted(s)
+	case strings.IndexByte(s, '\n') >= 0:
+		if literalSafe(s) {
+			w.literal(s, ind)
+		} else {
+			w.doubleQuoted(s)
+		}
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && plainSafe(s):
+		w.b = append(w.b, s...)
+	case plainSyntax(s):
+		w.doubleQuoted(s) // text that reads as another type: "1.0", "true"
+	case singleSafe(s):
+		w.singleQuoted(s)
+	default:
+		w.doubleQuoted(s)
+	}
+}
+
+// validUTF8 replaces invalid UTF-8 (which no YAML scalar can hold) with U+FFFD.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// isStr reports whether a scalar holds a string (rather than a number, a
+// boolean or null whose text is written as is).
+func isStr(n *yaml.Node) bool {
+	switch n.Tag {
+	case "!!int", "!!bool", "!!float", "!!null":
+		return false
+	}
+	return true
+}
+
+func (w *writer) literal(s string, ind int) {
+	w.b = append(w.b, '|')
+	if startsWithSpace(s) {
+		w.b = append(w.b, '2') // indentation indicator: content starts with white space
+	}
+	body := s
+	switch {
+	case !strings.HasSuffix(s, "\n"):
+		w.b = append(w.b, '-')
+	default:
+		body = s[:len(s)-1]
+	}
+	w.b = append(w.b, '\n')
+	for {
+		line := body
+		i := strings.IndexByte(body, '\n')
+		if i >= 0 {
+			line = body[:i]
+		}
+		if line != "" {
+			w.indent(ind)
+			w.b = append(w.b, line...)
+		}
+		w.b = append(w.b, '\n')
+		if i < 0 {
+			break
+		}
+		body = body[i+1:]
+	}
+	// The caller ends the line of a scalar; a block scalar already did.
+	w.b = w.b[:len(w.b)-1]
+}
+
+// startsWithSpace reports whether the first non-empty line starts with white
+// space (the reader could not detect the indentation).
+func startsWithSpace(s string) bool {
+	for s != "" {
+		if s[0] == '\n' {
+			s = s[1:]
+			continue
+		}
+		return s[0] == ' ' || s[0] == '\t'
+	}
+	return false
+}
+
+func (w *writer) singleQuoted(s string) {
+	w.b = append(w.b, '\'')
+	for {
+		i := strings.IndexByte(s, '\'')
+		if i < 0 {
+			break
+		}
+		w.b = append(w.b, s[:i+1]...)
+		w.b = append(w.b, '\'')
+		s = s[i+1:]
+	}
+	w.b = append(w.b, s...)
+	w.b = append(w.b, '\'')
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+func (w *writer) doubleQuoted(s string) {
+	w.b = append(w.b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			w.b = append(w.b, '\\', '"')
+		case r == '\\':
+			w.b = append(w.b, '\\', '\\')
+		case r == '\n':
+			w.b = append(w.b, '\\', 'n')
+		case r == '\t':
+			w.b = append(w.b, '\\', 't')
+		case r == '\r':
+			w.b = append(w.b, '\\', 'r')
+		case r == 0:
+			w.b = append(w.b, '\\', '0')
+		case r < 0x20 || r == 0x7f:
+			w.b = append(w.b, '\\', 'x', hexDigits[r>>4], hexDigits[r&0xf])
+		case r < 0x80 || printable(r):
+			w.b = utf8.AppendRune(w.b, r)
+		case r <= 0xffff:
+			w.b = append(w.b, '\\', 'u')
+			for sh := 12; sh >= 0; sh -= 4 {
+				w.b = append(w.b, hexDigits[(r>>sh)&0xf])
+			}
+		default:
+			w.b = append(w.b, '\\', 'U')
+			for sh := 28; sh >= 0; sh -= 4 {
+				w.b = append(w.b, hexDigits[(r>>sh)&0xf])
+			}
+		}
+	}
+	w.b = append(w.b, '"')
+}
+
+// printable reports whether r may appear unescaped in any YAML scalar style.
+// YAML 1.1 readers treat NEL and the Unicode line/paragraph separators as
+// line breaks, and the byte order mark is not content.
+func printable(r rune) bool {
+	switch r {
+	case 0x85, 0x2028, 0x2029, 0xfeff, utf8.RuneError:
+		return false
+	}
+	return unicode.IsPrint(r)
+}
+
+// singleSafe reports whether s can be written single-quoted: one line of
+// printable text.
+func singleSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+		if c >= 0x80 {
+			return allPrintable(s[i:])
+		}
+	}
+	return true
+}
+
+func allPrintable(s string) bool {
+	for _, r := range s {
+		if r != ' ' && !printable(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// literalSafe reports whether a literal block holds s exactly: printable
+// lines (tabs allowed) without trailing white space, which readers may strip
+// or misread as indentation, at most one final line break (so the block
+// needs no "keep" chomping) and some text that is not white space.
+func literalSafe(s string) bool {
+	if strings.HasSuffix(s, "\n\n") || strings.HasSuffix(s, " ") || strings.HasSuffix(s, "\t") {
+		return false
+	}
+	text := false
+	prev := rune(0)
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			if prev == ' ' || prev == '\t' {
+				return false
+			}
+		case r == '\t':
+		case r < 0x20 || r == 0x7f:
+			return false
+		case r >= 0x80 && !printable(r):
+			return false
+		}
+		if r != ' ' && r != '\n' && r != '\t' {
+			text = true
+		}
+		prev = r
+	}
+	return text
+}
+
+// plainSafe reports whether s, written plain, is read back by YAML 1.1 and
+// 1.2 readers as the same string: it is plain syntax and not a spelling of
+// another type.
+func plainSafe(s string) bool {
+	return plainSyntax(s) && !otherType(s)
+}
+
+// otherType reports whether a reader may resolve plain s to null, a boolean,
+// a number, a timestamp, a merge key or a value key.
+func otherType(s string) bool {
+	return looksNumeric(s) || reservedWord(s) || s == "<<" || s == "="
+}
+
+// plainSyntax reports whether s can be written as a plain scalar at all: one
+// line, no indicator at the start, no ": " or " #", no control characters.
+func plainSyntax(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
+		return false
+	}
+	switch s[0] {
+	case '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	case '-':
+		if len(s) == 1 || s[1] == ' ' || strings.HasPrefix(s, "---") {
+			return false
+		}
+	case '.':
+		if strings.HasPrefix(s, "...") {
+			return false
+		}
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ':' && i+1 < len(s) && s[i+1] == ' ':
+			return false
+		case c == '#' && s[i-1] == ' ':
+			return false
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return ascii || allPrintable(s)
+}
+
+// looksNumeric is true for text a YAML 1.1 or 1.2 reader may resolve to a
+// number or timestamp: it starts with a digit, or with a sign or dot followed
+// by a digit or dot, or is one of the infinity/NaN spellings.
+func looksNumeric(s string) bool {
+	c := s[0]
+	if c >= '0' && c <= '9' {
+		return true
+	}
+	if (c == '+' || c == '-' || c == '.') && len(s) > 1 {
+		d := s[1]
+		if d >= '0' && d <= '9' || d == '.' {
+			return true
+		}
+		if c != '.' {
+			s = s[1:]
+		}
+		switch s {
+		case ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN":
+			return true
+		}
+	}
+	return false
+}
+
+// reservedWord is true for the null and boolean spellings of YAML 1.1 and 1.2.
+func reservedWord(s string) bool {
+	if len(s) > 5 {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n":
+		return true
+	}
+	return false
+}
+
+// isBlock reports whether v is written as a block collection on its own lines.
+func isBlock(v *yaml.Node) bool {
+	return (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) && len(v.Content) > 0
+}
+
+// deref follows alias nodes (emitters do not create them; parsed trees may).
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		return n.Content[0]
+	}
+	return n
+}
