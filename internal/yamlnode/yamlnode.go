@@ -18,23 +18,11 @@ func Seq(items ...*yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
 }
 
-// Str returns a string scalar; multi-line text uses the literal block style
-// and strings YAML would read as another type are quoted.
+// Str returns a string scalar. The writer picks its style: plain when
+// that reads back as the same string, a literal block for multi-line text,
+// quotes otherwise.
 func Str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if strings.Contains(s, "\n") && !strings.ContainsAny(s, "\r\t") && !hasTrailingSpace(s) {
-		n.Style = yaml.LiteralStyle
-	}
-	return n
-}
-
-func hasTrailingSpace(s string) bool {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasSuffix(l, " ") {
-			return true
-		}
-	}
-	return false
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
 
 // Quoted returns a double-quoted string scalar.

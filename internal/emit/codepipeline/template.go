@@ -1,6 +1,7 @@
 package codepipeline
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -132,11 +133,10 @@ func (e *emitter) cfnPipeline(p pipelineDecl) *yaml.Node {
 	if err != nil {
 		panic(fmt.Sprintf("codepipeline: %v", err))
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
+	n, err := jsonNode(json.NewDecoder(bytes.NewReader(b)))
+	if err != nil {
 		panic(fmt.Sprintf("codepipeline: %v", err))
 	}
-	n := doc.Content[0]
 	pascal(n, false)
 	// Replace the fields the template provides.
 	set(n, "RoleArn", getAtt("PipelineRole", "Arn"))
@@ -218,5 +218,60 @@ func (e *emitter) schedules(res *yaml.Node) {
 			),
 		))
 		set(res, fmt.Sprintf("Schedule%d", i+1), n)
+	}
+}
+
+// jsonNode reads one JSON value from dec as a YAML node tree, keeping key
+// order (the pipeline declaration is written once as JSON and reused here; a
+// token walk is several times cheaper than parsing the JSON as YAML).
+func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	return jsonValue(dec, tok)
+}
+
+func jsonValue(dec *json.Decoder, tok json.Token) (*yaml.Node, error) {
+	switch t := tok.(type) {
+	case json.Delim:
+		kind, end := yaml.MappingNode, json.Delim('}')
+		if t == '[' {
+			kind, end = yaml.SequenceNode, ']'
+		}
+		n := &yaml.Node{Kind: kind}
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			if tok == end {
+				return n, nil
+			}
+			if kind == yaml.MappingNode {
+				n.Content = append(n.Content, str(tok.(string)))
+				if tok, err = dec.Token(); err != nil {
+					return nil, err
+				}
+			}
+			c, err := jsonValue(dec, tok)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+	case string:
+		return str(t), nil
+	case json.Number:
+		tag := "!!int"
+		if strings.ContainsAny(string(t), ".eE") {
+			tag = "!!float"
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+	case bool:
+		return boolean(t), nil
+	default:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	}
 }

@@ -13,27 +13,11 @@ import (
 // Small builders for yaml.Node trees: the emitter writes YAML through
 // yaml.v3 (correct quoting) while keeping key order and comments.
 
+// str returns a string scalar; the writer (yamlnode) picks its style: a
+// literal block for multi-line text, quotes for text that YAML 1.1 readers
+// such as cfn-lint's would read as another type ("yes", "on", "1.0").
 func str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if yaml11Bool[strings.ToLower(s)] {
-		// YAML 1.1 readers (cfn-lint, PyYAML) would read these as booleans.
-		n.Style = yaml.DoubleQuotedStyle
-	}
-	if strings.Contains(s, "\n") && !strings.ContainsAny(s, "\t\r") && !hasTrailingSpace(s) {
-		n.Style = yaml.LiteralStyle
-	}
-	return n
-}
-
-var yaml11Bool = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true, "true": true, "false": true}
-
-func hasTrailingSpace(s string) bool {
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasSuffix(l, " ") {
-			return true
-		}
-	}
-	return false
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
 
 func num(i int) *yaml.Node {
