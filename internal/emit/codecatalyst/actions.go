@@ -309,6 +309,8 @@ func (e *emitter) environment(j *ir.Job, runner bool) *yaml.Node {
 	return env
 }
 
+var roleNameRe = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`)
+
 // roleName derives the role name from a literal role ARN ("" otherwise).
 func roleName(v ir.Value) string {
 	if !v.IsLiteral() {
@@ -318,7 +320,7 @@ func roleName(v ir.Value) string {
 	if i := strings.LastIndex(s, ":role/"); i >= 0 {
 		return path.Base(s[i+len(":role/"):])
 	}
-	if regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]+$`).MatchString(s) {
+	if roleNameRe.MatchString(s) {
 		return s
 	}
 	return ""
