@@ -22,12 +22,18 @@ func (t *translator) cond(s *actionlint.String, sc *scope) (c *ir.Cond, ok bool)
 		offset += 3
 	}
 	pos := t.offsetPos(s, offset)
-	node, _, err := parseExpr(text + "}}")
+	pe, err := t.parseExprCached(text + "}}")
 	if err != nil {
 		t.diag(ruleExprSyntax, errSev, t.offsetPos(s, offset+err.Offset), "invalid condition: %s; fix the expression in the source workflow", err.Message)
 		return nil, false
 	}
-	c, ok = t.lowerCond(node, strings.TrimSpace(text), pos, sc)
+	if pe.path != nil {
+		// What lowerCond does with a property path.
+		var one [1]ir.Part
+		c, ok = truthy(operandOf(t.appendPath(one[:0], pe.path, strings.TrimSpace(text), pos, sc)))
+	} else {
+		c, ok = t.lowerCond(pe.node, strings.TrimSpace(text), pos, sc)
+	}
 	if c != nil {
 		c.Source = strings.TrimSpace(s.Value)
 		c.Pos = t.pos(s.Pos)
@@ -91,7 +97,12 @@ func (t *translator) lowerCond(n actionlint.ExprNode, src string, pos ir.Pos, sc
 		}
 		return nil, false
 	}
-	if o, ok := t.operand(n, src, pos, sc); ok {
+	return truthy(t.operand(n, src, pos, sc))
+}
+
+// truthy is the condition that an operand is true (ok false: no operand).
+func truthy(o ir.Operand, ok bool) (*ir.Cond, bool) {
+	if ok {
 		if o.Ref == nil {
 			if o.Lit == "" || o.Lit == "false" || o.Lit == "0" {
 				return &ir.Cond{Op: ir.CondFalse}, true
@@ -116,7 +127,17 @@ func foldCompare(c *ir.Cond) *ir.Cond {
 }
 
 func (t *translator) operand(n actionlint.ExprNode, src string, pos ir.Pos, sc *scope) (ir.Operand, bool) {
-	ps := t.lowerExpr(n, src, pos, sc)
+	var buf [8]string
+	if path, ok := appendExprPath(buf[:0], n); ok {
+		// As lowerExpr, without its slice of parts.
+		var one [1]ir.Part
+		return operandOf(t.appendPath(one[:0], path, src, pos, sc))
+	}
+	return operandOf(t.lowerExpr(n, src, pos, sc))
+}
+
+// operandOf is the operand that lowered parts stand for, or false.
+func operandOf(ps []ir.Part) (ir.Operand, bool) {
 	switch len(ps) {
 	case 0:
 		return ir.Operand{}, true

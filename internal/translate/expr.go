@@ -3,6 +3,7 @@ package translate
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rhysd/actionlint"
 
@@ -33,8 +34,11 @@ func (t *translator) value(s *actionlint.String, sc *scope) ir.Value {
 		if idx < 0 {
 			break
 		}
+		if v.Parts == nil {
+			v.Parts = make([]ir.Part, 0, 3) // text, expression, text
+		}
 		body := rest[idx+3:]
-		node, l, err := parseExpr(body)
+		pe, err := t.parseExprCached(body)
 		exprPos := t.offsetPos(s, offset+idx)
 		if err != nil {
 			// Not a valid expression: keep the text and report where.
@@ -50,16 +54,44 @@ func (t *translator) value(s *actionlint.String, sc *scope) ir.Value {
 			offset += consumed
 			continue
 		}
-		after := l.Offset() // just past "}}"
+		after := pe.after // just past "}}"
 		src := strings.TrimSpace(strings.TrimSuffix(body[:after], "}}"))
 		v.Parts = appendLit(v.Parts, rest[:idx])
-		v.Parts = append(v.Parts, t.lowerExpr(node, src, exprPos, sc)...)
+		if pe.path != nil {
+			v.Parts = t.appendPath(v.Parts, pe.path, src, exprPos, sc)
+		} else {
+			v.Parts = append(v.Parts, t.lowerExpr(pe.node, src, exprPos, sc)...)
+		}
 		consumed := idx + 3 + after
 		rest = rest[consumed:]
 		offset += consumed
 	}
 	v.Parts = appendLit(v.Parts, rest)
+	if len(v.Parts) == 0 {
+		v.Parts = nil // as when nothing was appended
+	}
 	return v
+}
+
+// text is t.value(s, sc).Text(), without building the value when s holds
+// no expression.
+func (t *translator) text(s *actionlint.String, sc *scope) string {
+	if s != nil && !strings.Contains(s.Value, "${{") {
+		return s.Value
+	}
+	return valueText(t.value(s, sc))
+}
+
+// valueText is v.Text() (for a literal value, v.String(nil)) without a
+// string builder for the common values of at most one literal part.
+func valueText(v ir.Value) string {
+	switch {
+	case len(v.Parts) == 0:
+		return ""
+	case len(v.Parts) == 1 && v.Parts[0].Ref == nil:
+		return v.Parts[0].Lit
+	}
+	return v.Text()
 }
 
 func appendLit(ps []ir.Part, s string) []ir.Part {
@@ -96,20 +128,29 @@ func (t *translator) lowerExpr(n actionlint.ExprNode, src string, pos ir.Pos, sc
 			}
 		}
 	}
-	if path, ok := exprPath(n); ok {
-		if len(path) == 2 && strings.EqualFold(path[0], "inputs") {
-			if v, ok := sc.inputValue(path[1]); ok {
-				return v.Parts
-			}
-		}
-		if r, lit, ok := t.classify(path, src, pos, sc); ok {
-			if r == nil {
-				return []ir.Part{{Lit: lit}}
-			}
-			return []ir.Part{{Ref: r}}
-		}
+	var buf [8]string
+	if path, ok := appendExprPath(buf[:0], n); ok {
+		return t.appendPath(nil, path, src, pos, sc)
 	}
 	return []ir.Part{{Ref: &ir.Ref{Kind: ir.RefExpr, Name: src, Source: src, Pos: pos}}}
+}
+
+// appendPath appends the parts that the property path lowers to: the bound
+// input of an inlined composite action, a reference, a literal (matrix
+// values), or an opaque RefExpr.
+func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir.Pos, sc *scope) []ir.Part {
+	if len(path) == 2 && strings.EqualFold(path[0], "inputs") {
+		if v, ok := sc.inputValue(path[1]); ok {
+			return append(dst, v.Parts...)
+		}
+	}
+	if r, lit, ok := t.classify(path, src, pos, sc); ok {
+		if r == nil {
+			return append(dst, ir.Part{Lit: lit})
+		}
+		return append(dst, ir.Part{Ref: r})
+	}
+	return append(dst, ir.Part{Ref: &ir.Ref{Kind: ir.RefExpr, Name: src, Source: src, Pos: pos}})
 }
 
 // lowerFormat expands format('{0}-{1}', a, b) when every argument lowers.
@@ -153,11 +194,16 @@ func (t *translator) lowerFormat(f string, args []actionlint.ExprNode, src strin
 
 // exprPath returns the property path of a.b['c'].d, or false.
 func exprPath(n actionlint.ExprNode) ([]string, bool) {
+	return appendExprPath(nil, n)
+}
+
+// appendExprPath appends the property path of n to dst.
+func appendExprPath(dst []string, n actionlint.ExprNode) ([]string, bool) {
 	switch n := n.(type) {
 	case *actionlint.VariableNode:
-		return []string{n.Name}, true
+		return append(dst, n.Name), true
 	case *actionlint.ObjectDerefNode:
-		p, ok := exprPath(n.Receiver)
+		p, ok := appendExprPath(dst, n.Receiver)
 		if !ok {
 			return nil, false
 		}
@@ -167,7 +213,7 @@ func exprPath(n actionlint.ExprNode) ([]string, bool) {
 		if !ok {
 			return nil, false
 		}
-		p, ok := exprPath(n.Operand)
+		p, ok := appendExprPath(dst, n.Operand)
 		if !ok {
 			return nil, false
 		}
@@ -238,6 +284,9 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 // lowercases property names, but a secret or variable created on the target
 // must keep the user's spelling (secrets.NPM_TOKEN, not npm_token).
 func originalCase(src, name string) string {
+	if isASCII(src) && isASCII(name) {
+		return originalCaseASCII(src, name)
+	}
 	lower := strings.ToLower(src)
 	if len(lower) != len(src) {
 		return name
@@ -257,6 +306,30 @@ func originalCase(src, name string) string {
 		}
 		off = i + 1
 	}
+}
+
+// originalCaseASCII is originalCase for ASCII text, without lower-cased copies.
+func originalCaseASCII(src, name string) string {
+	for i := 0; i+len(name) <= len(src); i++ {
+		end := i + len(name)
+		if (i == 0 || !isIdentByte(src[i-1])) && (end == len(src) || !isIdentByte(src[end])) && strings.EqualFold(src[i:end], name) {
+			return src[i:end]
+		}
+	}
+	return name
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // matrixLookup resolves matrix.a.b against a combination.

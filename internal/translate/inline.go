@@ -99,7 +99,8 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	inner := *sc
 	inner.inputs = inputs
 	saved := t.posOverride
-	t.posOverride = &call.Pos
+	callPos := call.Pos // a copy: call may live on the caller's stack
+	t.posOverride = &callPos
 	t.inlineDepth++
 	defer func() { t.posOverride = saved; t.inlineDepth-- }()
 	t.diag(ruleLocalAction, infoSev, call.Pos, "local composite action %s was inlined (%d steps)", uses, len(w.Jobs["inline"].Steps))

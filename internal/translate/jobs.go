@@ -402,7 +402,7 @@ func (t *translator) runner(j *actionlint.Job, sc *scope) ir.Runner {
 			t.diag(ruleRunnerExpr, errSev, v.Pos, "runs-on %q is computed at run time; the default Linux compute is used. Set the label explicitly or map it in .actionport.yml", j.RunsOn.LabelsExpr.Value)
 			return r
 		}
-		r.Labels = []string{strings.TrimSpace(v.String(nil))}
+		r.Labels = []string{strings.TrimSpace(valueText(v))}
 	}
 	for _, l := range j.RunsOn.Labels {
 		v := t.value(l, sc)
@@ -413,7 +413,7 @@ func (t *translator) runner(j *actionlint.Job, sc *scope) ir.Runner {
 			t.diag(ruleRunnerExpr, errSev, v.Pos, "runner label %q is computed at run time; the default Linux compute is used. Set the label explicitly or map it in .actionport.yml", l.Value)
 			continue
 		}
-		r.Labels = append(r.Labels, v.String(nil))
+		r.Labels = append(r.Labels, valueText(v))
 	}
 	if j.RunsOn.Group != nil {
 		r.Labels = append(r.Labels, "group:"+j.RunsOn.Group.Value)
@@ -486,7 +486,7 @@ func (t *translator) services(s *actionlint.Services, sc *scope) []ir.Service {
 		c := t.container(svc.Container, sc)
 		x := ir.Service{Name: svc.Name.Value, Image: c.Image, Env: c.Env, Options: c.Options, Pos: t.pos(svc.Name.Pos)}
 		for _, p := range svc.Container.Ports {
-			x.Ports = append(x.Ports, t.value(p, sc).Text())
+			x.Ports = append(x.Ports, t.text(p, sc))
 		}
 		out = append(out, x)
 	}
@@ -496,7 +496,7 @@ func (t *translator) services(s *actionlint.Services, sc *scope) []ir.Service {
 
 func (t *translator) environment(e *actionlint.Environment, sc *scope) *ir.Environment {
 	v := t.value(e.Name, sc)
-	name := v.Text()
+	name := valueText(v)
 	out := &ir.Environment{Name: name, Pos: v.Pos}
 	if e.URL != nil {
 		out.URL = e.URL.Value

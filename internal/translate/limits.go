@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -34,8 +35,8 @@ const ruleInputLimit = "input-limit"
 
 // checkInputLimits reports a reason when src must not reach the parser.
 func (t *translator) checkInputLimits(src []byte) bool {
-	if !hasAnchor(src) {
-		return true
+	if !hasAnchor(src) || !hasAlias(src) {
+		return true // nothing can expand: the check below would pass
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -67,6 +68,34 @@ func hasAnchor(src []byte) bool {
 		return true
 	}
 	return false
+}
+
+// hasAlias is a cheap scan for an alias (*name) where the YAML scanner could
+// read one, so that files with "&" but no alias skip the extra parse (such a
+// file expands to its own size, which is within the limit). It errs towards
+// true: an alias token is "*" and an anchor character (a-z, A-Z, 0-9, _, -)
+// at the start of a token, which never directly follows a letter, digit or
+// "_" (those continue the token before). A NUL byte means the text may be
+// UTF-16, whose "*" this byte scan would not see.
+func hasAlias(src []byte) bool {
+	if bytes.IndexByte(src, 0) >= 0 {
+		return true
+	}
+	for i := 0; i+1 < len(src); i++ {
+		if src[i] != '*' || !isAnchorChar(src[i+1]) {
+			continue
+		}
+		if i > 0 && (isAnchorChar(src[i-1]) && src[i-1] != '-') {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// isAnchorChar reports the characters of an anchor or alias name for the YAML scanner.
+func isAnchorChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-'
 }
 
 func countNodes(n *yaml.Node, count *int) int {

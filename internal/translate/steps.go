@@ -32,12 +32,16 @@ var accountInARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
 func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 	for _, s := range steps {
 		after := len(j.Steps) - 1
-		st := &ir.Step{Pos: t.pos(s.Pos)}
+		// Lowered on the stack and copied to the heap when kept: the steps
+		// that action absorbs (checkout, cache, artifacts...) cost nothing.
+		var step ir.Step
+		st := &step
+		st.Pos = t.pos(s.Pos)
 		if s.ID != nil {
 			st.ID = s.ID.Value
 		}
 		if s.Name != nil {
-			st.Name = t.value(s.Name, sc).Text()
+			st.Name = t.text(s.Name, sc)
 		}
 		st.Env = t.env(s.Env, sc)
 		if s.If != nil {
@@ -71,25 +75,38 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 				st.Shell = e.Shell.Value
 			}
 			if e.WorkingDirectory != nil {
-				st.WorkingDirectory = t.value(e.WorkingDirectory, sc).Text()
+				st.WorkingDirectory = t.text(e.WorkingDirectory, sc)
 			}
-			j.Steps = append(j.Steps, st)
+			j.Steps = append(j.Steps, heapStep(st))
 		case *actionlint.ExecAction:
 			if t.action(j, st, e, sc, after) {
-				j.Steps = append(j.Steps, st)
+				j.Steps = append(j.Steps, heapStep(st))
 			}
 		}
 	}
 }
 
+// heapStep returns a heap copy of a step lowered on the stack.
+func heapStep(st *ir.Step) *ir.Step {
+	p := new(ir.Step)
+	*p = *st
+	return p
+}
+
 // with returns the action inputs in source order.
 func (t *translator) with(e *actionlint.ExecAction, sc *scope) []ir.EnvVar {
-	var out []ir.EnvVar
+	if len(e.Inputs) == 0 {
+		return nil
+	}
+	out := make([]ir.EnvVar, 0, len(e.Inputs))
 	for _, in := range e.Inputs {
 		if in.Name == nil {
 			continue
 		}
 		out = append(out, ir.EnvVar{Name: in.Name.Value, Value: t.value(in.Value, sc), Pos: t.pos(in.Name.Pos)})
+	}
+	if len(out) == 0 {
+		return nil // as when no input was appended
 	}
 	// Inlined composite steps share one position: names break ties (e.Inputs is a map).
 	slices.SortFunc(out, func(a, b ir.EnvVar) int {
@@ -140,7 +157,7 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 	}
 	pos := t.pos(e.Uses.Pos)
 	name, _ := actionRef(uses)
-	text := func(n string) string { v, _ := input(st.With, n); return v.Text() }
+	text := func(n string) string { v, _ := input(st.With, n); return valueText(v) }
 
 	switch {
 	case strings.HasPrefix(uses, "./"), strings.HasPrefix(uses, "../"):
@@ -198,7 +215,7 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		role, _ := input(st.With, "role-to-assume")
 		region, _ := input(st.With, "aws-region")
 		c := &ir.AWSCredentials{RoleARN: role, Region: region, Pos: st.Pos}
-		if m := accountInARN.FindStringSubmatch(role.Text()); m != nil {
+		if m := accountInARN.FindStringSubmatch(valueText(role)); m != nil {
 			c.Account = m[1]
 		}
 		if _, ok := input(st.With, "aws-access-key-id"); ok {

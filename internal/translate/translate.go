@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rhysd/actionlint"
 
@@ -47,13 +48,19 @@ type translator struct {
 	inlineDepth int
 	// wfDefaults are the workflow's defaults.
 	wfDefaults *actionlint.Defaults
+	// exprs holds the expressions parsed so far, by their text (see parseExprCached).
+	exprs map[string]*parsedExpr
 }
+
+// defaultConfig is config.Default(), built once: it compiles a regular
+// expression, and the front end only reads its configuration.
+var defaultConfig = sync.OnceValue(config.Default)
 
 // Translate lowers one workflow. The returned workflow is nil only when the
 // file could not be parsed at all; the diagnostics say why.
 func Translate(path string, src []byte, opts Options) (*ir.Workflow, diag.List) {
 	if opts.Config == nil {
-		opts.Config = config.Default()
+		opts.Config = defaultConfig()
 	}
 	t := &translator{file: path, src: ir.NewSource(src), opts: opts, cfg: opts.Config}
 	if len(src) > MaxInputBytes {
