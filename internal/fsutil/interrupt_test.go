@@ -103,6 +103,25 @@ func TestWriteKilledMidWrite(t *testing.T) {
 		t.Logf("killed with %d bytes in the temporary file", st.Size())
 	}
 	checkWhole(t, p, old)
+
+	// The next write of the file removes what the killed one left behind once
+	// it is older than StaleTempAge (here: made to look two hours old).
+	left, _ := filepath.Glob(filepath.Join(dir, ".out.yaml.tmp-*"))
+	if len(left) == 0 {
+		t.Fatal("the killed child left no temporary file")
+	}
+	aged := time.Now().Add(-2 * time.Hour)
+	for _, m := range left {
+		if err := os.Chtimes(m, aged, aged); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteGenerated(p, bigGenerated(1<<20, 'x'), false); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".out.yaml.tmp-*")); len(left) != 0 {
+		t.Errorf("stale temporary files not removed: %v", left)
+	}
 }
 
 // checkWhole asserts the file at p is old, or the whole new file.
