@@ -424,26 +424,32 @@ func literalSafe(s string) bool {
 	if strings.HasSuffix(s, "\n\n") || strings.HasSuffix(s, " ") || strings.HasSuffix(s, "\t") {
 		return false
 	}
-	text := false
-	prev := rune(0)
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			if prev == ' ' || prev == '\t' {
+	text, ascii := false, true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			if i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
 				return false
 			}
-		case r == '\t':
-		case r < 0x20 || r == 0x7f:
+		case c == ' ' || c == '\t':
+		case c < 0x20 || c == 0x7f:
 			return false
-		case r >= 0x80 && !printable(r):
-			return false
-		}
-		if r != ' ' && r != '\n' && r != '\t' {
+		case c >= 0x80:
+			ascii = false
+			text = true
+		default:
 			text = true
 		}
-		prev = r
 	}
-	return text
+	if !text || ascii {
+		return text
+	}
+	for _, r := range s {
+		if r >= 0x80 && !printable(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // plainSafe reports whether s, written plain, is read back by YAML 1.1 and

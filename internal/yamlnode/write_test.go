@@ -22,7 +22,7 @@ var trickyStrings = []string{
 	"-", "- a", "-a", "--flag", "---", "--- x", "...", ". x", "?", "? x", "?x", ":", ":x", "x:", "a: b", "a :b",
 	"a #b", "#a", "'", "'a'", "\"", "\"a\"", "=", "<<", "<x", "@x", "`x`", "%x", "!x", "&x", "*x", "*.js",
 	"|", ">", "[x]", "{x}", ",x", "x,y", "a]", "{{ x }}",
-	"é", "日本", "emoji 🚀", "a\u2028b", "a\u0085b", "📝 Plan: x", "é #x", "é: x", "é:", "é\tx", "\ufeffbom", "a\x00b", "bell\x07", "del\x7f", "a\tb", "\ttab",
+	"é", "日本", "emoji 🚀", "a\u2028b", "a\u0085b", "📝 Plan: x", "é #x", "é: x", "é:", "é\tx", "é\n\tx\n", "日本\u2028\nx", "\ufeffbom", "a\x00b", "bell\x07", "del\x7f", "a\tb", "\ttab",
 	"  lead", "trail ", "trail\t", "line1\nline2", "line1\nline2\n", "\nleading newline", " indented\nblock",
 	"a\n\n", "a\n\nb\n", "\ttab start\nx", "x\n\ty\n", "trailing space \nx", "x\n \ny", "\n", "\n\n", " \n ",
 	"crlf\r\nx", "# comment\nx", "- item\n- item", "key: value\nother: x", "x\u2029y\n", "bad utf8 \xff\xfe\n",
