@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"gopkg.in/yaml.v3"
 )
 
 // This file is a YAML writer for the node trees the emitters build. It
@@ -26,36 +24,28 @@ import (
 // Comments: a head comment is written on the lines before its node (for a
 // mapping key: before the key; for a collection under a key: after the
 // key's line, before the first entry); a foot comment after the node's
-// content at the node's indentation; a line comment after a scalar on the
-// same line. Lines of comment text that do not start with "#" get "# ".
+// content at the node's indentation. Lines of comment text that do not start
+// with "#" get "# ".
 //
 // Equivalence with yaml.v3 is tested on every output of the corpus
 // (write_test.go): decoding this writer's output gives the same values as
 // decoding the tree itself.
 
 // AppendDoc appends root, rendered as a YAML document, to b.
-func AppendDoc(b []byte, root *yaml.Node) []byte {
+func AppendDoc(b []byte, root *Node) []byte {
 	w := writer{b: b}
-	if root.Kind == yaml.DocumentNode {
-		w.comment(root.HeadComment, 0)
-		for _, c := range root.Content {
-			w.top(c)
-		}
-		w.comment(root.FootComment, 0)
-		return w.b
-	}
 	w.top(root)
 	return w.b
 }
 
 // SizeHint estimates the bytes AppendDoc writes for n (to size the buffer once).
-func SizeHint(n *yaml.Node) int {
+func SizeHint(n *Node) int {
 	return sizeHint(n, 0)
 }
 
-func sizeHint(n *yaml.Node, ind int) int {
+func sizeHint(n *Node, ind int) int {
 	size := len(n.Value) + len(n.HeadComment) + len(n.FootComment) + ind + 4
-	if n.Kind == yaml.ScalarNode && len(n.Value) > 64 {
+	if n.Kind == ScalarNode && len(n.Value) > 64 {
 		size += strings.Count(n.Value, "\n") * (ind + 2)
 	}
 	for _, c := range n.Content {
@@ -77,13 +67,12 @@ func (w *writer) indent(n int) {
 }
 
 // top writes the document's root node.
-func (w *writer) top(n *yaml.Node) {
-	n = deref(n)
+func (w *writer) top(n *Node) {
 	w.comment(n.HeadComment, 0)
 	switch {
-	case n.Kind == yaml.MappingNode && len(n.Content) > 0:
+	case n.Kind == MappingNode && len(n.Content) > 0:
 		w.mapping(n, 0)
-	case n.Kind == yaml.SequenceNode && len(n.Content) > 0:
+	case n.Kind == SequenceNode && len(n.Content) > 0:
 		w.sequence(n, 0)
 	default:
 		w.inline(n, 2)
@@ -93,34 +82,33 @@ func (w *writer) top(n *yaml.Node) {
 }
 
 // mapping writes the entries of a non-empty block mapping at indentation ind.
-func (w *writer) mapping(n *yaml.Node, ind int) {
+func (w *writer) mapping(n *Node, ind int) {
 	w.entries(n, ind, false)
 }
 
 // entries writes a mapping's entries; started means the first key's line is
 // already begun (after "- " of a sequence item).
-func (w *writer) entries(n *yaml.Node, ind int, started bool) {
+func (w *writer) entries(n *Node, ind int, started bool) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k, v := n.Content[i], n.Content[i+1]
 		if i > 0 || !started {
 			w.comment(k.HeadComment, ind)
 			w.indent(ind)
 		}
 		w.key(k)
 		w.b = append(w.b, ':')
-		w.value(v, ind, k.LineComment)
+		w.value(v, ind)
 		w.comment(k.FootComment, ind)
 	}
 }
 
 // value writes v after "key:" (or after "-"), then its content and comments.
-func (w *writer) value(v *yaml.Node, ind int, keyLine string) {
+func (w *writer) value(v *Node, ind int) {
 	if isBlock(v) {
-		w.lineComment(keyLine)
 		w.b = append(w.b, '\n')
 		child := ind + 2
 		w.comment(v.HeadComment, child)
-		if v.Kind == yaml.MappingNode {
+		if v.Kind == MappingNode {
 			w.mapping(v, child)
 		} else {
 			w.sequence(v, child)
@@ -132,28 +120,26 @@ func (w *writer) value(v *yaml.Node, ind int, keyLine string) {
 	// key and its value, so it goes on the lines after the entry.
 	w.b = append(w.b, ' ')
 	w.inline(v, ind+2)
-	w.lineComment(keyLine)
 	w.b = append(w.b, '\n')
 	w.comment(v.HeadComment, ind+2)
 	w.comment(v.FootComment, ind+2)
 }
 
 // sequence writes the items of a non-empty block sequence at indentation ind.
-func (w *writer) sequence(n *yaml.Node, ind int) {
+func (w *writer) sequence(n *Node, ind int) {
 	for _, it := range n.Content {
-		it = deref(it)
 		w.comment(it.HeadComment, ind)
-		if it.Kind == yaml.MappingNode && len(it.Content) > 0 {
+		if it.Kind == MappingNode && len(it.Content) > 0 {
 			// The first key's head comment goes before the "- " line.
-			w.comment(deref(it.Content[0]).HeadComment, ind)
+			w.comment(it.Content[0].HeadComment, ind)
 		}
 		w.indent(ind)
 		w.b = append(w.b, '-')
 		switch {
-		case it.Kind == yaml.MappingNode && len(it.Content) > 0:
+		case it.Kind == MappingNode && len(it.Content) > 0:
 			w.b = append(w.b, ' ')
 			w.entries(it, ind+2, true)
-		case it.Kind == yaml.SequenceNode && len(it.Content) > 0:
+		case it.Kind == SequenceNode && len(it.Content) > 0:
 			w.b = append(w.b, '\n')
 			w.sequence(it, ind+2)
 		default:
@@ -167,29 +153,16 @@ func (w *writer) sequence(n *yaml.Node, ind int) {
 
 // inline writes a scalar (or an empty collection) that starts on the current
 // line; block scalar content is indented at ind.
-func (w *writer) inline(n *yaml.Node, ind int) {
+func (w *writer) inline(n *Node, ind int) {
 	switch n.Kind {
-	case yaml.MappingNode:
+	case MappingNode:
 		w.b = append(w.b, "{}"...)
 		return
-	case yaml.SequenceNode:
+	case SequenceNode:
 		w.b = append(w.b, "[]"...)
 		return
 	}
 	w.scalar(n, ind)
-	w.lineComment(n.LineComment)
-}
-
-func (w *writer) lineComment(c string) {
-	if c == "" {
-		return
-	}
-	c = strings.ReplaceAll(c, "\n", " ")
-	w.b = append(w.b, ' ')
-	if !strings.HasPrefix(c, "#") {
-		w.b = append(w.b, "# "...)
-	}
-	w.b = append(w.b, c...)
 }
 
 // comment writes comment text as whole lines at indentation ind.
@@ -216,19 +189,19 @@ func (w *writer) comment(c string, ind int) {
 }
 
 // key writes a mapping key: always on one line.
-func (w *writer) key(k *yaml.Node) {
-	if k.Kind != yaml.ScalarNode {
+func (w *writer) key(k *Node) {
+	if k.Kind != ScalarNode {
 		// Emitters only use scalar keys; a collection key has no block form.
 		w.doubleQuoted("")
 		return
 	}
 	s := validUTF8(k.Value)
 	switch {
-	case !isStr(k):
+	case k.Raw:
 		w.b = append(w.b, s...)
-	case plainSafe(s) && k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0:
+	case plainSafe(s) && !k.Quoted:
 		w.b = append(w.b, s...)
-	case k.Style&yaml.DoubleQuotedStyle == 0 && !plainSyntax(s) && singleSafe(s):
+	case !k.Quoted && !plainSyntax(s) && singleSafe(s):
 		w.singleQuoted(s)
 	default:
 		w.doubleQuoted(s)
@@ -236,25 +209,23 @@ func (w *writer) key(k *yaml.Node) {
 }
 
 // scalar writes a scalar value; literal block content is indented at ind.
-func (w *writer) scalar(n *yaml.Node, ind int) {
+func (w *writer) scalar(n *Node, ind int) {
 	s := n.Value
-	if !isStr(n) {
+	if n.Raw {
 		w.b = append(w.b, s...)
 		return
 	}
 	s = validUTF8(s)
 	switch {
-	case n.Style&yaml.DoubleQuotedStyle != 0:
+	case n.Quoted:
 		w.doubleQuoted(s)
-	case n.Style&yaml.SingleQuotedStyle != 0 && singleSafe(s):
-		w.singleQuoted(s)
 	case strings.IndexByte(s, '\n') >= 0:
 		if literalSafe(s) {
 			w.literal(s, ind)
 		} else {
 			w.doubleQuoted(s)
 		}
-	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && plainSafe(s):
+	case plainSafe(s):
 		w.b = append(w.b, s...)
 	case plainSyntax(s):
 		w.doubleQuoted(s) // text that reads as another type: "1.0", "true"
@@ -271,16 +242,6 @@ func validUTF8(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
-}
-
-// isStr reports whether a scalar holds a string (rather than a number, a
-// boolean or null whose text is written as is).
-func isStr(n *yaml.Node) bool {
-	switch n.Tag {
-	case "!!int", "!!bool", "!!float", "!!null":
-		return false
-	}
-	return true
 }
 
 func (w *writer) literal(s string, ind int) {
@@ -537,17 +498,6 @@ func reservedWord(s string) bool {
 }
 
 // isBlock reports whether v is written as a block collection on its own lines.
-func isBlock(v *yaml.Node) bool {
-	return (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) && len(v.Content) > 0
-}
-
-// deref follows alias nodes (emitters do not create them; parsed trees may).
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		return n.Content[0]
-	}
-	return n
+func isBlock(v *Node) bool {
+	return (v.Kind == MappingNode || v.Kind == SequenceNode) && len(v.Content) > 0
 }

@@ -1,6 +1,11 @@
-// Package yamlnode builds gopkg.in/yaml.v3 node trees by hand, so emitters
-// control key order and can attach comments (the original YAML of items
-// that were not translated).
+// Package yamlnode builds YAML node trees by hand, so emitters control key
+// order and can attach comments (the original YAML of items that were not
+// translated), and writes them (write.go).
+//
+// Node is a compact tree of generated documents: half the size of
+// gopkg.in/yaml.v3's Node, which carries position, anchor, tag and style
+// fields that generated output does not need (node allocation was the
+// emitters' largest). FromYAML converts a parsed yaml.v3 tree.
 package yamlnode
 
 import (
@@ -10,38 +15,103 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Kind is the kind of a node.
+type Kind uint8
+
+// Node kinds.
+const (
+	ScalarNode Kind = iota + 1
+	MappingNode
+	SequenceNode
+)
+
+// Node is a scalar, mapping or sequence of a generated document.
+type Node struct {
+	Kind Kind
+	// Raw scalars (numbers, booleans) are written as is; other scalars are
+	// strings, written in the plainest style that reads back unchanged.
+	Raw bool
+	// Quoted asks for a double-quoted string ("1.0" stays visibly a string).
+	Quoted bool
+	Value  string
+	// Content holds a mapping's keys and values alternately, or a
+	// sequence's items.
+	Content []*Node
+	// HeadComment and FootComment are comment lines written before and
+	// after the node (see write.go).
+	HeadComment, FootComment string
+}
+
 // Map returns an empty mapping node.
-func Map() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
+func Map() *Node { return &Node{Kind: MappingNode} }
 
 // Seq returns a sequence node holding items.
-func Seq(items ...*yaml.Node) *yaml.Node {
-	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
+func Seq(items ...*Node) *Node {
+	return &Node{Kind: SequenceNode, Content: items}
+}
+
+// FromYAML converts a parsed yaml.v3 tree (aliases expanded, comments kept).
+func FromYAML(n *yaml.Node) *Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		out := FromYAML(n.Content[0])
+		out.HeadComment = joinComments(n.HeadComment, out.HeadComment)
+		out.FootComment = joinComments(out.FootComment, n.FootComment)
+		return out
+	}
+	out := &Node{Value: n.Value, HeadComment: n.HeadComment, FootComment: n.FootComment}
+	switch n.Kind {
+	case yaml.MappingNode:
+		out.Kind = MappingNode
+	case yaml.SequenceNode:
+		out.Kind = SequenceNode
+	default:
+		out.Kind = ScalarNode
+		switch n.ShortTag() {
+		case "!!int", "!!bool", "!!float", "!!null":
+			out.Raw = true
+		}
+		out.Quoted = n.Style&yaml.DoubleQuotedStyle != 0
+	}
+	for _, c := range n.Content {
+		out.Content = append(out.Content, FromYAML(c))
+	}
+	return out
+}
+
+func joinComments(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n" + b
 }
 
 // Str returns a string scalar. The writer picks its style: plain when
 // that reads back as the same string, a literal block for multi-line text,
 // quotes otherwise.
-func Str(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+func Str(s string) *Node {
+	return &Node{Kind: ScalarNode, Value: s}
 }
 
 // Quoted returns a double-quoted string scalar.
-func Quoted(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+func Quoted(s string) *Node {
+	return &Node{Kind: ScalarNode, Value: s, Quoted: true}
 }
 
 // Int returns an integer scalar.
-func Int(i int) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
+func Int(i int) *Node {
+	return &Node{Kind: ScalarNode, Raw: true, Value: strconv.Itoa(i)}
 }
 
 // Bool returns a boolean scalar.
-func Bool(b bool) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+func Bool(b bool) *Node {
+	return &Node{Kind: ScalarNode, Raw: true, Value: strconv.FormatBool(b)}
 }
 
 // Strs returns a sequence of strings.
-func Strs(ss ...string) *yaml.Node {
+func Strs(ss ...string) *Node {
 	n := Seq()
 	for _, s := range ss {
 		n.Content = append(n.Content, Str(s))
@@ -50,14 +120,14 @@ func Strs(ss ...string) *yaml.Node {
 }
 
 // Set appends key: value to a mapping and returns the key node (for comments).
-func Set(m *yaml.Node, key string, v *yaml.Node) *yaml.Node {
+func Set(m *Node, key string, v *Node) *Node {
 	k := Str(key)
 	m.Content = append(m.Content, k, v)
 	return k
 }
 
 // Put sets key to v, replacing an existing entry in place.
-func Put(m *yaml.Node, key string, v *yaml.Node) {
+func Put(m *Node, key string, v *Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			m.Content[i+1] = v
@@ -68,7 +138,7 @@ func Put(m *yaml.Node, key string, v *yaml.Node) {
 }
 
 // Get returns the value of key in a mapping, or nil.
-func Get(m *yaml.Node, key string) *yaml.Node {
+func Get(m *Node, key string) *Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
@@ -89,7 +159,7 @@ func Comment(lines ...string) string {
 }
 
 // AddHead appends comment text before a node.
-func AddHead(n *yaml.Node, text string) {
+func AddHead(n *Node, text string) {
 	if n.HeadComment != "" {
 		n.HeadComment += "\n"
 	}
@@ -97,7 +167,7 @@ func AddHead(n *yaml.Node, text string) {
 }
 
 // AddFoot appends comment text after a node.
-func AddFoot(n *yaml.Node, text string) {
+func AddFoot(n *Node, text string) {
 	if n.FootComment != "" {
 		n.FootComment += "\n"
 	}
@@ -105,7 +175,7 @@ func AddFoot(n *yaml.Node, text string) {
 }
 
 // Encode renders a document with header comment lines (see AppendDoc).
-func Encode(header string, root *yaml.Node) []byte {
+func Encode(header string, root *Node) []byte {
 	b := make([]byte, 0, len(header)+SizeHint(root))
 	b = append(b, header...)
 	return AppendDoc(b, root)

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/ir"
 	y "github.com/actionport/actionport/internal/yamlnode"
@@ -44,10 +42,10 @@ func (e *emitter) dependsOn(needs []string) []string {
 	return out
 }
 
-func (e *emitter) actions() *yaml.Node {
+func (e *emitter) actions() *y.Node {
 	e.assignNames()
 	actions := y.Map()
-	groupNodes := map[string]*yaml.Node{}
+	groupNodes := map[string]*y.Node{}
 	count := 0
 	for _, j := range e.w.Jobs {
 		deps := e.dependsOn(j.Needs)
@@ -95,10 +93,10 @@ func (e *emitter) actions() *yaml.Node {
 			// Combinations may need different approvals; keep the union at group level.
 			cur := y.Get(g, "DependsOn")
 			if cur == nil {
-				g.Content = append([]*yaml.Node{y.Str("DependsOn"), y.Strs(deps...)}, g.Content...)
+				g.Content = append([]*y.Node{y.Str("DependsOn"), y.Strs(deps...)}, g.Content...)
 			} else {
 				for _, d := range deps {
-					if !slices.ContainsFunc(cur.Content, func(n *yaml.Node) bool { return n.Value == d }) {
+					if !slices.ContainsFunc(cur.Content, func(n *y.Node) bool { return n.Value == d }) {
 						cur.Content = append(cur.Content, y.Str(d))
 					}
 				}
@@ -113,15 +111,15 @@ func (e *emitter) actions() *yaml.Node {
 }
 
 // setDependsOn inserts DependsOn right after Identifier.
-func setDependsOn(a *yaml.Node, deps []string) {
-	kv := []*yaml.Node{y.Str("DependsOn"), y.Strs(deps...)}
+func setDependsOn(a *y.Node, deps []string) {
+	kv := []*y.Node{y.Str("DependsOn"), y.Strs(deps...)}
 	a.Content = append(a.Content[:2], append(kv, a.Content[2:]...)...)
 }
 
 // isRunner reports whether the job needs the GitHub Actions runner action.
 func isRunner(j *ir.Job) bool { return j.UsesActions }
 
-func (e *emitter) action(j *ir.Job) *yaml.Node {
+func (e *emitter) action(j *ir.Job) *y.Node {
 	a := y.Map()
 	runner := isRunner(j)
 	if runner {
@@ -142,7 +140,7 @@ func (e *emitter) action(j *ir.Job) *yaml.Node {
 		y.Set(a, "Environment", env)
 	}
 	vars := &variables{}
-	var steps *yaml.Node
+	var steps *y.Node
 	if runner {
 		steps = e.runnerSteps(j, vars)
 	} else {
@@ -210,10 +208,10 @@ func (e *emitter) action(j *ir.Job) *yaml.Node {
 
 var secretRef = regexp.MustCompile(`\$\{Secrets\.([A-Za-z0-9_.-]+)\}`)
 
-func secretCount(n *yaml.Node) int {
+func secretCount(n *y.Node) int {
 	seen := map[string]bool{}
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
+	var walk func(*y.Node)
+	walk = func(n *y.Node) {
 		if strings.Contains(n.Value, "${Secrets.") { // the regexp is costly on long scripts
 			for _, m := range secretRef.FindAllStringSubmatch(n.Value, -1) {
 				seen[m[1]] = true
@@ -227,7 +225,7 @@ func secretCount(n *yaml.Node) int {
 	return len(seen)
 }
 
-func (e *emitter) compute(j *ir.Job) *yaml.Node {
+func (e *emitter) compute(j *ir.Job) *y.Node {
 	c := y.Map()
 	y.Set(c, "Type", y.Str("EC2"))
 	fleet := ""
@@ -261,7 +259,7 @@ func firstOr(ss []string, d string) string {
 
 // environment maps the GitHub environment and AWS credentials to an
 // Environment with one account connection.
-func (e *emitter) environment(j *ir.Job, runner bool) *yaml.Node {
+func (e *emitter) environment(j *ir.Job, runner bool) *y.Node {
 	if j.Environment == nil && j.AWS == nil {
 		return nil
 	}
@@ -369,7 +367,7 @@ func filesGlob(p string) string {
 	return p
 }
 
-func (e *emitter) outputs(j *ir.Job, runner bool) *yaml.Node {
+func (e *emitter) outputs(j *ir.Job, runner bool) *y.Node {
 	out := y.Map()
 	if len(j.Uploads) > 0 {
 		arts := y.Seq()
@@ -411,7 +409,7 @@ func (e *emitter) outputs(j *ir.Job, runner bool) *yaml.Node {
 	return out
 }
 
-func (e *emitter) caching(j *ir.Job) *yaml.Node {
+func (e *emitter) caching(j *ir.Job) *y.Node {
 	if len(j.Caches) == 0 {
 		return nil
 	}
@@ -466,7 +464,7 @@ func (v *variables) add(name, value string) string {
 	return name
 }
 
-func (v *variables) node() *yaml.Node {
+func (v *variables) node() *y.Node {
 	if len(v.names) == 0 {
 		return nil
 	}

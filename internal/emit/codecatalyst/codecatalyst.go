@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
@@ -129,7 +127,7 @@ func droppedComment(d ir.Dropped) string {
 	return y.Comment(lines...)
 }
 
-func (e *emitter) workflow() *yaml.Node {
+func (e *emitter) workflow() *y.Node {
 	w := e.w
 	root := y.Map()
 	name := w.Name
@@ -147,7 +145,7 @@ func (e *emitter) workflow() *yaml.Node {
 	}
 	y.Set(root, "RunMode", y.Str(mode))
 	triggers := e.triggers()
-	var trigKey *yaml.Node
+	var trigKey *y.Node
 	if len(triggers.Content) > 0 {
 		trigKey = y.Set(root, "Triggers", triggers)
 	}
@@ -190,7 +188,7 @@ func (e *emitter) excludes(f ir.Filter, what string) {
 	}
 }
 
-func (e *emitter) triggers() *yaml.Node {
+func (e *emitter) triggers() *y.Node {
 	w := e.w
 	seq := y.Seq()
 	if p := w.Triggers.Push; p != nil {

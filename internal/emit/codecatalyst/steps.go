@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
@@ -45,7 +43,7 @@ func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 // placeDropped puts untranslated steps as comments where they stood: the
 // j.Steps[i] is the node at seq index first+i, and an item dropped after step
 // a goes before the node that follows it.
-func placeDropped(seq *yaml.Node, dropped []ir.Dropped, first int) {
+func placeDropped(seq *y.Node, dropped []ir.Dropped, first int) {
 	for _, d := range dropped {
 		idx := first + d.After + 1
 		switch {
@@ -59,12 +57,12 @@ func placeDropped(seq *yaml.Node, dropped []ir.Dropped, first int) {
 	}
 }
 
-func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
+func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 	r := &shell.Renderer{Job: j}
 	r.Refs = func(ref *ir.Ref) (string, bool) { return e.shellRef(j, ref, vars), true }
 	dynamic := e.jobEnv(j, vars)
 	seq := y.Seq()
-	run := func(s string) *yaml.Node {
+	run := func(s string) *y.Node {
 		m := y.Map()
 		y.Set(m, "Run", y.Str(s))
 		seq.Content = append(seq.Content, m)
@@ -87,7 +85,7 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *yaml.Node {
 	}
 	first := len(seq.Content)
 	for _, s := range j.Steps {
-		var node *yaml.Node
+		var node *y.Node
 		switch {
 		case s.Runtime != nil:
 			want := strings.TrimSpace(s.Runtime.Name + " " + s.Runtime.Version)
@@ -294,7 +292,7 @@ func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
 	})
 }
 
-func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *yaml.Node {
+func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 	dynamic := e.jobEnv(j, vars)
 	seq := y.Seq()
 	for _, s := range j.Steps {

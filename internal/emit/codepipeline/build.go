@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/actionport/actionport/internal/yamlnode"
 
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit/shell"
@@ -230,7 +230,7 @@ func (e *emitter) services(s *jobSpec, r *shell.Renderer) {
 }
 
 // commandNodes renders commands as a YAML sequence with their comments.
-func commandNodes(cmds []command) *yaml.Node {
+func commandNodes(cmds []command) *yamlnode.Node {
 	s := seq()
 	for _, c := range cmds {
 		n := str(c.text)

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/actionport/actionport/internal/yamlnode"
 
 	"github.com/actionport/actionport/internal/emit/shell"
 )
 
 // buildspecDoc renders a unit's buildspec.
-func (e *emitter) buildspecDoc(u *unit) *yaml.Node {
+func (e *emitter) buildspecDoc(u *unit) *yamlnode.Node {
 	s := u.merged
 	doc := mapping("version", "0.2")
 	env := mapping("shell", "bash")
@@ -87,7 +87,7 @@ func (e *emitter) buildspecDoc(u *unit) *yaml.Node {
 	return doc
 }
 
-func artifactNode(o outArtifact) *yaml.Node {
+func artifactNode(o outArtifact) *yamlnode.Node {
 	n := mapping("files", strs(o.files))
 	if o.base != "" {
 		set(n, "base-directory", o.base)

@@ -4,18 +4,18 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/actionport/actionport/internal/yamlnode"
 )
 
-func sub(s string) *yaml.Node       { return mapping("Fn::Sub", s) }
-func ref(s string) *yaml.Node       { return mapping("Ref", s) }
-func getAtt(r, a string) *yaml.Node { return mapping("Fn::GetAtt", strs([]string{r, a})) }
+func sub(s string) *yamlnode.Node       { return mapping("Fn::Sub", s) }
+func ref(s string) *yamlnode.Node       { return mapping("Ref", s) }
+func getAtt(r, a string) *yamlnode.Node { return mapping("Fn::GetAtt", strs([]string{r, a})) }
 
-func statement(actions []string, resources ...*yaml.Node) *yaml.Node {
+func statement(actions []string, resources ...*yamlnode.Node) *yamlnode.Node {
 	return mapping("Effect", "Allow", "Action", strs(actions), "Resource", seq(resources...))
 }
 
-func role(service string, policy string, statements ...*yaml.Node) *yaml.Node {
+func role(service string, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
 	trust := mapping("Version", "2012-10-17", "Statement", seq(mapping(
 		"Effect", "Allow", "Principal", mapping("Service", service), "Action", "sts:AssumeRole")))
 	return mapping("Type", "AWS::IAM::Role", "Properties", mapping(
@@ -24,14 +24,14 @@ func role(service string, policy string, statements ...*yaml.Node) *yaml.Node {
 	))
 }
 
-func projectArn(u *unit) *yaml.Node {
+func projectArn(u *unit) *yamlnode.Node {
 	return sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/${AWS::StackName}-" + u.name)
 }
 
 func subEscape(s string) string { return strings.ReplaceAll(s, "${", "${!") }
 
 // secretArn is the IAM resource for a Secrets Manager reference (secret-id[:json-key...]).
-func secretArn(id string) *yaml.Node {
+func secretArn(id string) *yamlnode.Node {
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.Split(id, ":")
 		if len(parts) > 7 {
@@ -44,13 +44,13 @@ func secretArn(id string) *yaml.Node {
 }
 
 // codeBuildRole grants the projects exactly what the workflow uses.
-func (e *emitter) codeBuildRole() *yaml.Node {
-	var logs []*yaml.Node
+func (e *emitter) codeBuildRole() *yamlnode.Node {
+	var logs []*yamlnode.Node
 	for _, u := range e.units {
 		g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${AWS::StackName}-" + u.name
 		logs = append(logs, sub(g), sub(g+":*"))
 	}
-	st := []*yaml.Node{
+	st := []*yamlnode.Node{
 		statement([]string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, logs...),
 		statement([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, sub("${ArtifactBucket.Arn}/*")),
 		statement([]string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, getAtt("ArtifactBucket", "Arn")),
@@ -72,14 +72,14 @@ func (e *emitter) codeBuildRole() *yaml.Node {
 		batch = batch || u.batch
 	}
 	if len(secrets) > 0 {
-		var rs []*yaml.Node
+		var rs []*yamlnode.Node
 		for _, id := range sortedKeys(secrets) {
 			rs = append(rs, secretArn(id))
 		}
 		st = append(st, statement([]string{"secretsmanager:GetSecretValue"}, rs...))
 	}
 	if len(params) > 0 {
-		var rs []*yaml.Node
+		var rs []*yamlnode.Node
 		for _, p := range sortedKeys(params) {
 			rs = append(rs, sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
 		}
@@ -89,7 +89,7 @@ func (e *emitter) codeBuildRole() *yaml.Node {
 		st = append(st, statement([]string{"codeconnections:UseConnection", "codestar-connections:UseConnection", "codeconnections:GetConnectionToken", "codestar-connections:GetConnectionToken"}, ref("ConnectionArn")))
 	}
 	if len(e.assumed) > 0 || e.assumedDynamic {
-		var rs []*yaml.Node
+		var rs []*yamlnode.Node
 		if e.assumedDynamic {
 			rs = append(rs, sub("arn:${AWS::Partition}:iam::*:role/*"))
 		} else {
@@ -100,7 +100,7 @@ func (e *emitter) codeBuildRole() *yaml.Node {
 		st = append(st, statement([]string{"sts:AssumeRole"}, rs...))
 	}
 	if batch {
-		var rs []*yaml.Node
+		var rs []*yamlnode.Node
 		for _, u := range e.units {
 			if u.batch {
 				rs = append(rs, projectArn(u))
@@ -112,8 +112,8 @@ func (e *emitter) codeBuildRole() *yaml.Node {
 }
 
 // pipelineRole lets the pipeline use the bucket, the connection and the projects.
-func (e *emitter) pipelineRole() *yaml.Node {
-	var projects []*yaml.Node
+func (e *emitter) pipelineRole() *yamlnode.Node {
+	var projects []*yamlnode.Node
 	for _, u := range e.units {
 		projects = append(projects, projectArn(u))
 	}

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/actionport/actionport/internal/yamlnode"
 
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit/shell"
@@ -38,7 +38,7 @@ type jobSpec struct {
 	pre      []command
 	build    []command
 	// steps is set instead of build for jobs that run GitHub actions.
-	steps      []*yaml.Node
+	steps      []*yamlnode.Node
 	post       []command
 	exported   []string
 	outputs    []outArtifact

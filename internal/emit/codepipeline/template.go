@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"gopkg.in/yaml.v3"
+	"github.com/actionport/actionport/internal/yamlnode"
 
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
@@ -83,7 +83,7 @@ func (e *emitter) projectID(u *unit) string {
 }
 
 // project renders one AWS::CodeBuild::Project.
-func (e *emitter) project(u *unit, spec []byte) *yaml.Node {
+func (e *emitter) project(u *unit, spec []byte) *yamlnode.Node {
 	s := u.merged
 	src := mapping("Type", "CODEPIPELINE")
 	if e.opts.InlineBuildspecs {
@@ -128,7 +128,7 @@ func (e *emitter) project(u *unit, spec []byte) *yaml.Node {
 }
 
 // cfnPipeline converts the pipeline model to CloudFormation properties.
-func (e *emitter) cfnPipeline(p pipelineDecl) *yaml.Node {
+func (e *emitter) cfnPipeline(p pipelineDecl) *yamlnode.Node {
 	b, err := json.Marshal(p)
 	if err != nil {
 		panic(fmt.Sprintf("codepipeline: %v", err))
@@ -160,7 +160,7 @@ func (e *emitter) cfnPipeline(p pipelineDecl) *yaml.Node {
 }
 
 // dropKeys removes the first occurrence of keys that are set again later (the last n pairs win).
-func dropKeys(c []*yaml.Node, k1, k2, k3 string, n int) []*yaml.Node {
+func dropKeys(c []*yamlnode.Node, k1, k2, k3 string, n int) []*yamlnode.Node {
 	keep := c[:0]
 	limit := len(c) - 2*n
 	for i := 0; i+1 < len(c); i += 2 {
@@ -173,16 +173,11 @@ func dropKeys(c []*yaml.Node, k1, k2, k3 string, n int) []*yaml.Node {
 	return keep
 }
 
-// pascal turns JSON keys into CloudFormation property names and resets the JSON flow style.
-func pascal(n *yaml.Node, inConfig bool) {
-	n.Style = 0
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
-		n.Style = 0
-	}
-	if n.Kind == yaml.MappingNode {
+// pascal turns JSON keys into CloudFormation property names.
+func pascal(n *yamlnode.Node, inConfig bool) {
+	if n.Kind == yamlnode.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			k.Style = 0
 			if !inConfig && k.Value != "" {
 				k.Value = strings.ToUpper(k.Value[:1]) + k.Value[1:]
 			}
@@ -196,7 +191,7 @@ func pascal(n *yaml.Node, inConfig bool) {
 }
 
 // schedules adds one EventBridge Scheduler schedule per cron entry.
-func (e *emitter) schedules(res *yaml.Node) {
+func (e *emitter) schedules(res *yamlnode.Node) {
 	if len(e.w.Triggers.Schedules) == 0 {
 		return
 	}
@@ -224,7 +219,7 @@ func (e *emitter) schedules(res *yaml.Node) {
 // jsonNode reads one JSON value from dec as a YAML node tree, keeping key
 // order (the pipeline declaration is written once as JSON and reused here; a
 // token walk is several times cheaper than parsing the JSON as YAML).
-func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
+func jsonNode(dec *json.Decoder) (*yamlnode.Node, error) {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
@@ -233,14 +228,14 @@ func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
 	return jsonValue(dec, tok)
 }
 
-func jsonValue(dec *json.Decoder, tok json.Token) (*yaml.Node, error) {
+func jsonValue(dec *json.Decoder, tok json.Token) (*yamlnode.Node, error) {
 	switch t := tok.(type) {
 	case json.Delim:
-		kind, end := yaml.MappingNode, json.Delim('}')
+		kind, end := yamlnode.MappingNode, json.Delim('}')
 		if t == '[' {
-			kind, end = yaml.SequenceNode, ']'
+			kind, end = yamlnode.SequenceNode, ']'
 		}
-		n := &yaml.Node{Kind: kind}
+		n := &yamlnode.Node{Kind: kind}
 		for {
 			tok, err := dec.Token()
 			if err != nil {
@@ -249,7 +244,7 @@ func jsonValue(dec *json.Decoder, tok json.Token) (*yaml.Node, error) {
 			if tok == end {
 				return n, nil
 			}
-			if kind == yaml.MappingNode {
+			if kind == yamlnode.MappingNode {
 				n.Content = append(n.Content, str(tok.(string)))
 				if tok, err = dec.Token(); err != nil {
 					return nil, err
@@ -264,14 +259,10 @@ func jsonValue(dec *json.Decoder, tok json.Token) (*yaml.Node, error) {
 	case string:
 		return str(t), nil
 	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(string(t), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: string(t)}, nil
 	case bool:
 		return boolean(t), nil
 	default:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
+		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: "null"}, nil
 	}
 }

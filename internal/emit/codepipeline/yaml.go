@@ -2,35 +2,27 @@ package codepipeline
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/actionport/actionport/internal/yamlnode"
 )
 
-// Small builders for yaml.Node trees: the emitter writes YAML through
-// yaml.v3 (correct quoting) while keeping key order and comments.
+// Small builders for yamlnode trees (keys in order, comments kept); the
+// yamlnode writer picks each string's style: a literal block for multi-line
+// text, quotes for text that YAML 1.1 readers such as cfn-lint's would read as
+// another type ("yes", "on", "1.0").
+var (
+	str     = yamlnode.Str
+	num     = yamlnode.Int
+	boolean = yamlnode.Bool
+	seq     = yamlnode.Seq
+	get     = yamlnode.Get
+	encode  = yamlnode.Encode
+)
 
-// str returns a string scalar; the writer (yamlnode) picks its style: a
-// literal block for multi-line text, quotes for text that YAML 1.1 readers
-// such as cfn-lint's would read as another type ("yes", "on", "1.0").
-func str(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-}
-
-func num(i int) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(i)}
-}
-
-func boolean(b bool) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
-}
-
-// mapping builds a mapping from alternating keys (string) and values (*yaml.Node or string).
-func mapping(kv ...any) *yaml.Node {
-	m := &yaml.Node{Kind: yaml.MappingNode}
+// mapping builds a mapping from alternating keys (string) and values (*yamlnode.Node or string).
+func mapping(kv ...any) *yamlnode.Node {
+	m := yamlnode.Map()
 	for i := 0; i+1 < len(kv); i += 2 {
 		set(m, kv[i].(string), kv[i+1])
 	}
@@ -38,10 +30,10 @@ func mapping(kv ...any) *yaml.Node {
 }
 
 // set appends key: value to mapping m (a nil value is skipped).
-func set(m *yaml.Node, key string, v any) {
-	var n *yaml.Node
+func set(m *yamlnode.Node, key string, v any) {
+	var n *yamlnode.Node
 	switch x := v.(type) {
-	case *yaml.Node:
+	case *yamlnode.Node:
 		n = x
 	case string:
 		n = str(x)
@@ -56,30 +48,9 @@ func set(m *yaml.Node, key string, v any) {
 		return
 	}
 	m.Content = append(m.Content, str(key), n)
-	m.Content[len(m.Content)-2].Tag = "" // keys print plain when they can
 }
 
-// get returns the value of key in mapping m, or nil.
-func get(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func seq(items ...*yaml.Node) *yaml.Node {
-	return &yaml.Node{Kind: yaml.SequenceNode, Content: items}
-}
-
-func strs(ss []string) *yaml.Node {
-	s := seq()
-	for _, x := range ss {
-		s.Content = append(s.Content, str(x))
-	}
-	return s
-}
+func strs(ss []string) *yamlnode.Node { return yamlnode.Strs(ss...) }
 
 // commentLines renders an untranslated item as "# actionport: reason" plus
 // its original YAML, each line prefixed with "#   ".
@@ -92,19 +63,12 @@ func commentLines(reason, rule, original string) string {
 	return b.String()
 }
 
-func addComment(n *yaml.Node, c string) {
-	if c == "" {
-		return
+func addComment(n *yamlnode.Node, c string) {
+	if c != "" {
+		yamlnode.AddHead(n, c)
 	}
-	if n.HeadComment != "" {
-		n.HeadComment += "\n"
-	}
-	n.HeadComment += c
 }
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
-
-// encode renders a document with a header comment.
-func encode(header string, root *yaml.Node) []byte { return yamlnode.Encode(header, root) }
