@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"testing"
 )
@@ -28,6 +30,43 @@ func BenchmarkConvertCorpus(b *testing.B) {
 				if code := Run([]string{target, "--out", out, "--format", "json", corpus}, io.Discard, io.Discard); code == ExitUsage {
 					b.Fatalf("exit %d", code)
 				}
+			}
+		})
+	}
+}
+
+func TestTuneGC(t *testing.T) {
+	gcPercent := func() int { p := debug.SetGCPercent(100); debug.SetGCPercent(p); return p }
+	memLimit := func() int64 { return debug.SetMemoryLimit(-1) } // -1 reads without changing
+	tests := []struct {
+		name, gogc, gomemlimit string
+	}{
+		{"defaults", "", ""},
+		{"GOGC set by the user", "50", ""},
+		{"GOMEMLIMIT set by the user", "", "1GiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("GOGC", tt.gogc)
+			t.Setenv("GOMEMLIMIT", tt.gomemlimit)
+			beforePercent, beforeLimit := gcPercent(), memLimit()
+			restore := tuneGC()
+			gotPercent, gotLimit := gcPercent(), memLimit()
+			restore()
+			if tt.gogc == "" && gotPercent != convertGCPercent {
+				t.Errorf("GOGC during conversion = %d, want %d", gotPercent, convertGCPercent)
+			}
+			if tt.gogc != "" && gotPercent != beforePercent {
+				t.Errorf("GOGC changed to %d although GOGC is set", gotPercent)
+			}
+			if want := convertMemoryLimit(runtime.GOMAXPROCS(0)); tt.gomemlimit == "" && gotLimit != want {
+				t.Errorf("memory limit during conversion = %d, want %d", gotLimit, want)
+			}
+			if tt.gomemlimit != "" && gotLimit != beforeLimit {
+				t.Errorf("memory limit changed to %d although GOMEMLIMIT is set", gotLimit)
+			}
+			if p, l := gcPercent(), memLimit(); p != beforePercent || l != beforeLimit {
+				t.Errorf("not restored: GOGC %d (was %d), limit %d (was %d)", p, beforePercent, l, beforeLimit)
 			}
 		})
 	}

@@ -209,6 +209,36 @@ func loadConfig(path string) (*config.Config, error) {
 // convertGCPercent is the GOGC of a conversion, unless GOGC is set.
 var convertGCPercent = 200
 
+// convertMemoryLimit is the soft memory limit of a conversion on the given
+// number of workers, unless GOMEMLIMIT is set: a base for the runtime and the
+// collected diagnostics, plus room for one large workflow per worker (its
+// syntax tree, IR, output tree and bytes).
+func convertMemoryLimit(workers int) int64 { return (8 + 4*int64(workers)) << 20 }
+
+// tuneGC sets the collector for a conversion and returns the function that
+// restores the previous settings. Converting allocates much short-lived
+// memory while little stays live (files are written and dropped as they are
+// converted): at the default GOGC (100) the collector would run two to three
+// times as often as needed, so GOGC is 200; the soft memory limit keeps the
+// peak small anyway (it makes the collector run earlier, never fails). The
+// environment variables GOGC and GOMEMLIMIT take precedence.
+func tuneGC() (restore func()) {
+	var undo []func()
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(convertGCPercent)
+		undo = append(undo, func() { debug.SetGCPercent(old) })
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		old := debug.SetMemoryLimit(convertMemoryLimit(runtime.GOMAXPROCS(0)))
+		undo = append(undo, func() { debug.SetMemoryLimit(old) })
+	}
+	return func() {
+		for _, f := range undo {
+			f()
+		}
+	}
+}
+
 // runConvert is the shared body of the conversion subcommands.
 func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.Writer) int {
 	format := diagfmt.Auto(c.format)
@@ -231,13 +261,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		fmt.Fprintf(stderr, "convert: no workflow files (.yml, .yaml) in %s\n", strings.Join(paths, ", "))
 		return ExitUsage
 	}
-	if os.Getenv("GOGC") == "" {
-		// Converting allocates much short-lived memory while little stays
-		// live (files are written and dropped as they are converted), so at
-		// the default GOGC (100) the collector would run two to three times
-		// as often as it did when all output was kept; 200 brings it back.
-		defer debug.SetGCPercent(debug.SetGCPercent(convertGCPercent))
-	}
+	defer tuneGC()()
 	code := ExitOK
 	var all diag.List
 	drift := false
