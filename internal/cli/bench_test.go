@@ -27,7 +27,7 @@ func BenchmarkConvertCorpus(b *testing.B) {
 			for b.Loop() {
 				i++
 				out := filepath.Join(dir, strconv.Itoa(i))
-				if code := Run([]string{target, "--out", out, "--format", "json", corpus}, io.Discard, io.Discard); code == ExitUsage {
+				if code := Run([]string{target, "--out", out, "--format", "text", corpus}, io.Discard, io.Discard); code == ExitUsage {
 					b.Fatalf("exit %d", code)
 				}
 			}

@@ -323,9 +323,25 @@ func ReadLimited(path string, limit int) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+	// Size the buffer from the file's size when it is known (one allocation
+	// instead of ReadAll's doubling); the limit still bounds what is read.
+	size := 512
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = int(min(st.Size(), int64(limit))) + 1
 	}
-	return b, nil
+	b := make([]byte, 0, size)
+	r := io.LimitReader(f, int64(limit)+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
 }

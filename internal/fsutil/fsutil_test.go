@@ -1,10 +1,12 @@
 package fsutil
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -219,5 +221,39 @@ func TestWriterConcurrent(t *testing.T) {
 		if len(ents) != 20 {
 			t.Errorf("d%d: want 20 files, got %d (temporary files left?)", d, len(ents))
 		}
+	}
+}
+
+func TestReadLimited(t *testing.T) {
+	const limit = 1000
+	tests := []struct {
+		name    string
+		size    int
+		wantLen int
+	}{
+		{"empty", 0, 0},
+		{"small", 10, 10},
+		{"at the limit", limit, limit},
+		{"one over", limit + 1, limit + 1},
+		{"far over: reads only limit+1", 5 * limit, limit + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f")
+			data := bytes.Repeat([]byte("ab"), tt.size/2+1)[:tt.size]
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadLimited(p, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.wantLen || !bytes.Equal(got, data[:tt.wantLen]) {
+				t.Fatalf("read %d bytes, want the first %d", len(got), tt.wantLen)
+			}
+		})
+	}
+	if _, err := ReadLimited(filepath.Join(t.TempDir(), "missing"), limit); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("missing file: err = %v, want one naming the file", err)
 	}
 }

@@ -47,20 +47,30 @@ func Quote(s string) string {
 // Prelude is the first command of a job: it records the workspace, writes
 // the step runtime and evaluates the job's condition.
 func (r *Renderer) Prelude() string {
-	s := fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
+	d := r.defaultVars()
+	if d == "" && (r.Job == nil || r.Job.If == nil) {
+		return preludeHead
+	}
+	var b strings.Builder
+	b.Grow(len(preludeHead) + len(d) + 256)
+	b.WriteString(preludeHead)
+	if d != "" {
+		b.WriteString("\n")
+		b.WriteString(d)
+	}
+	if r.Job != nil && r.Job.If != nil {
+		fmt.Fprintf(&b, "\n. \"$AP_STATE/lib.sh\"\n# job condition: %s\nif ! { %s; }; then echo \"actionport: job condition is false; the job's steps are skipped\"; touch \"$AP_STATE/skip\"; fi",
+			oneLine(r.Job.If.Source), r.Cond(r.Job.If))
+	}
+	return b.String()
+}
+
+// preludeHead is the constant start of every Prelude: it writes the runtime.
+var preludeHead = fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
 export AP_STATE=%s AP_WORKSPACE="$PWD"
 rm -rf "$AP_STATE" && mkdir -p "$AP_STATE" && echo ok > "$AP_STATE/status"
 cat > "$AP_STATE/lib.sh" <<'AP_LIB'
 %sAP_LIB`, StateDir, lib)
-	if d := r.defaultVars(); d != "" {
-		s += "\n" + d
-	}
-	if r.Job != nil && r.Job.If != nil {
-		s += fmt.Sprintf("\n. \"$AP_STATE/lib.sh\"\n# job condition: %s\nif ! { %s; }; then echo \"actionport: job condition is false; the job's steps are skipped\"; touch \"$AP_STATE/skip\"; fi",
-			oneLine(r.Job.If.Source), r.Cond(r.Job.If))
-	}
-	return s
-}
 
 // defaultEnv lists GitHub's default environment variables and the context
 // each one comes from.
@@ -240,12 +250,13 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 		key = "step" + strconv.Itoa(r.n)
 	}
 	script := fmt.Sprintf(`"$AP_STATE/%s.script"`, envName(key))
+	body, refs := r.scriptText(s)
 	var b strings.Builder
+	b.Grow(2*len(body) + 640) // the script, its wrapper and a few exports
 	fmt.Fprintf(&b, "# step: %s (%s)\n", oneLine(s.Label()), s.Pos)
 	if s.Note != "" {
 		fmt.Fprintf(&b, "# actionport: %s\n", oneLine(s.Note))
 	}
-	body, refs := r.scriptText(s)
 	delim := heredocDelimiter(body)
 	fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\ncat > %s <<'%s'\n%s\n%s\n", script, delim, body, delim)
 	fmt.Fprintf(&b, "if ap_active && { %s; }; then\n  ap_load\n  if (\n", r.Cond(s.If))
