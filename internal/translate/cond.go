@@ -27,10 +27,8 @@ func (t *translator) cond(s *actionlint.String, sc *scope) (c *ir.Cond, ok bool)
 		t.diag(ruleExprSyntax, errSev, t.offsetPos(s, offset+err.Offset), "invalid condition: %s; fix the expression in the source workflow", err.Message)
 		return nil, false
 	}
-	if pe.path != nil {
-		// What lowerCond does with a property path.
-		var one [1]ir.Part
-		c, ok = truthy(operandOf(t.appendPath(one[:0], pe.path, strings.TrimSpace(text), pos, sc)))
+	if pe.path != nil { // the fast path has no syntax tree
+		c, ok = truthy(t.pathOperand(pe.path, strings.TrimSpace(text), pos, sc))
 	} else {
 		c, ok = t.lowerCond(pe.node, strings.TrimSpace(text), pos, sc)
 	}
@@ -129,11 +127,16 @@ func foldCompare(c *ir.Cond) *ir.Cond {
 func (t *translator) operand(n actionlint.ExprNode, src string, pos ir.Pos, sc *scope) (ir.Operand, bool) {
 	var buf [8]string
 	if path, ok := appendExprPath(buf[:0], n); ok {
-		// As lowerExpr, without its slice of parts.
-		var one [1]ir.Part
-		return operandOf(t.appendPath(one[:0], path, src, pos, sc))
+		return t.pathOperand(path, src, pos, sc)
 	}
 	return operandOf(t.lowerExpr(n, src, pos, sc))
+}
+
+// pathOperand is the operand of a property path: lowerExpr's result for it,
+// without allocating the slice of parts.
+func (t *translator) pathOperand(path []string, src string, pos ir.Pos, sc *scope) (ir.Operand, bool) {
+	var one [1]ir.Part
+	return operandOf(t.appendPath(one[:0], path, src, pos, sc))
 }
 
 // operandOf is the operand that lowered parts stand for, or false.

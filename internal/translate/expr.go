@@ -291,9 +291,6 @@ func originalCase(src, name string) string {
 	if len(lower) != len(src) {
 		return name
 	}
-	isIdent := func(c byte) bool {
-		return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
 	for off := 0; ; {
 		i := strings.Index(lower[off:], strings.ToLower(name))
 		if i < 0 {
@@ -301,7 +298,7 @@ func originalCase(src, name string) string {
 		}
 		i += off
 		end := i + len(name)
-		if (i == 0 || !isIdent(src[i-1])) && (end == len(src) || !isIdent(src[end])) {
+		if (i == 0 || !isIdentChar(src[i-1])) && (end == len(src) || !isIdentChar(src[end])) {
 			return src[i:end]
 		}
 		off = i + 1
@@ -312,15 +309,11 @@ func originalCase(src, name string) string {
 func originalCaseASCII(src, name string) string {
 	for i := 0; i+len(name) <= len(src); i++ {
 		end := i + len(name)
-		if (i == 0 || !isIdentByte(src[i-1])) && (end == len(src) || !isIdentByte(src[end])) && strings.EqualFold(src[i:end], name) {
+		if (i == 0 || !isIdentChar(src[i-1])) && (end == len(src) || !isIdentChar(src[end])) && strings.EqualFold(src[i:end], name) {
 			return src[i:end]
 		}
 	}
 	return name
-}
-
-func isIdentByte(c byte) bool {
-	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func isASCII(s string) bool {

@@ -83,15 +83,7 @@ func exprEnd(body string) int {
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
 		case '\'':
-			for i++; i < len(body); i++ {
-				if body[i] == '\'' {
-					if i+1 < len(body) && body[i+1] == '\'' {
-						i++
-						continue
-					}
-					break
-				}
-			}
+			i = skipQuoted(body, i)
 		case '}':
 			if i+1 < len(body) && body[i+1] == '}' {
 				return i + 2
@@ -99,6 +91,21 @@ func exprEnd(body string) int {
 		}
 	}
 	return -1
+}
+
+// skipQuoted returns the index of the quote that closes the string literal
+// opened at body[open] (a doubled quote inside stands for one), or len(body).
+func skipQuoted(body string, open int) int {
+	for i := open + 1; i < len(body); i++ {
+		if body[i] == '\'' {
+			if i+1 < len(body) && body[i+1] == '\'' {
+				i++
+				continue
+			}
+			return i
+		}
+	}
+	return len(body)
 }
 
 // safeAfterEnd reports whether the lexer reads the first character of rest

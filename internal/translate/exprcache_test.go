@@ -227,7 +227,7 @@ func originalCaseReference(src, name string) string {
 		}
 		i += off
 		end := i + len(name)
-		if (i == 0 || !isIdentByte(src[i-1])) && (end == len(src) || !isIdentByte(src[end])) {
+		if (i == 0 || !isIdentChar(src[i-1])) && (end == len(src) || !isIdentChar(src[end])) {
 			return src[i:end]
 		}
 		off = i + 1

@@ -155,16 +155,7 @@ func exprOperators(body string) int {
 	for i := 0; i < len(body) && n <= MaxExprOperators; i++ {
 		switch c := body[i]; c {
 		case '\'':
-			// 'string' with '' as the escaped quote
-			for i++; i < len(body); i++ {
-				if body[i] == '\'' {
-					if i+1 < len(body) && body[i+1] == '\'' {
-						i++
-						continue
-					}
-					break
-				}
-			}
+			i = skipQuoted(body, i)
 		case '}':
 			if i+1 < len(body) && body[i+1] == '}' {
 				return n
