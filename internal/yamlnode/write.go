@@ -13,10 +13,11 @@ import (
 // only, two-space indentation, and picks for each string the plainest style
 // that every YAML reader (YAML 1.1 and 1.2) reads back as the same string:
 //
+//   - double-quoted when the node asks for it (Quoted);
+//   - literal block (|) for multi-line text that a literal block holds
+//     exactly (see literalSafe), else double-quoted;
 //   - plain when the text cannot be read as another type, a comment or
 //     structure (see plainSafe);
-//   - literal block (|) for multi-line text when the node asks for it or
-//     the text is multi-line, when literal can hold the text exactly;
 //   - double-quoted for text that would read as another type ("1.0");
 //   - single-quoted for other printable single-line text;
 //   - double-quoted, with escapes, for everything else.
@@ -27,9 +28,8 @@ import (
 // content at the node's indentation. Lines of comment text that do not start
 // with "#" get "# ".
 //
-// Equivalence with yaml.v3 is tested on every output of the corpus
-// (write_test.go): decoding this writer's output gives the same values as
-// decoding the tree itself.
+// Tested by round trips through yaml.v3 and PyYAML (write_test.go) and on
+// every YAML file the corpus generates (internal/hardening/writer_test.go).
 
 // AppendDoc appends root, rendered as a YAML document, to b.
 func AppendDoc(b []byte, root *Node) []byte {
@@ -38,11 +38,8 @@ func AppendDoc(b []byte, root *Node) []byte {
 	return w.b
 }
 
-// SizeHint estimates the bytes AppendDoc writes for n (to size the buffer once).
-func SizeHint(n *Node) int {
-	return sizeHint(n, 0)
-}
-
+// sizeHint estimates the bytes AppendDoc writes for n at indentation ind (to
+// size the buffer once).
 func sizeHint(n *Node, ind int) int {
 	size := len(n.Value) + len(n.HeadComment) + len(n.FootComment) + ind + 4
 	if n.Kind == ScalarNode && len(n.Value) > 64 {
@@ -71,7 +68,7 @@ func (w *writer) top(n *Node) {
 	w.comment(n.HeadComment, 0)
 	switch {
 	case n.Kind == MappingNode && len(n.Content) > 0:
-		w.mapping(n, 0)
+		w.entries(n, 0, false)
 	case n.Kind == SequenceNode && len(n.Content) > 0:
 		w.sequence(n, 0)
 	default:
@@ -81,13 +78,9 @@ func (w *writer) top(n *Node) {
 	w.comment(n.FootComment, 0)
 }
 
-// mapping writes the entries of a non-empty block mapping at indentation ind.
-func (w *writer) mapping(n *Node, ind int) {
-	w.entries(n, ind, false)
-}
-
-// entries writes a mapping's entries; started means the first key's line is
-// already begun (after "- " of a sequence item).
+// entries writes the entries of a non-empty block mapping at indentation
+// ind; started means the first key's line is already begun (after "- " of a
+// sequence item).
 func (w *writer) entries(n *Node, ind int, started bool) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -109,7 +102,7 @@ func (w *writer) value(v *Node, ind int) {
 		child := ind + 2
 		w.comment(v.HeadComment, child)
 		if v.Kind == MappingNode {
-			w.mapping(v, child)
+			w.entries(v, child, false)
 		} else {
 			w.sequence(v, child)
 		}
@@ -249,12 +242,9 @@ func (w *writer) literal(s string, ind int) {
 	if startsWithSpace(s) {
 		w.b = append(w.b, '2') // indentation indicator: content starts with white space
 	}
-	body := s
-	switch {
-	case !strings.HasSuffix(s, "\n"):
-		w.b = append(w.b, '-')
-	default:
-		body = s[:len(s)-1]
+	body, clip := strings.CutSuffix(s, "\n") // literalSafe allows at most one
+	if !clip {
+		w.b = append(w.b, '-') // strip: no final line break
 	}
 	w.b = append(w.b, '\n')
 	for {

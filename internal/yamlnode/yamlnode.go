@@ -147,7 +147,7 @@ func Get(m *Node, key string) *Node {
 	return nil
 }
 
-// Comment renders lines as a comment block body (yaml.v3 adds the "# ").
+// Comment renders lines as comment text, each line starting with "# ".
 func Comment(lines ...string) string {
 	var out []string
 	for _, l := range lines {
@@ -176,7 +176,7 @@ func AddFoot(n *Node, text string) {
 
 // Encode renders a document with header comment lines (see AppendDoc).
 func Encode(header string, root *Node) []byte {
-	b := make([]byte, 0, len(header)+SizeHint(root))
+	b := make([]byte, 0, len(header)+sizeHint(root, 0))
 	b = append(b, header...)
 	return AppendDoc(b, root)
 }
