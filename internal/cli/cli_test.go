@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,5 +221,35 @@ func TestDeterministicOutput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// With --format json or sarif, stderr is one document a program can parse:
+// the files are still written, but no "wrote" lines precede the document.
+func TestMachineFormatStderrIsOneDocument(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in/rel.yml", errWorkflow)
+	for _, target := range []string{"codecatalyst", "codepipeline"} {
+		for _, format := range []string{"json", "sarif"} {
+			t.Run(target+"/"+format, func(t *testing.T) {
+				out := filepath.Join(dir, target+"-"+format)
+				code, _, stderr := run(t, target, "--format", format, "--out", out, in)
+				if code != ExitDiag {
+					t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitDiag, stderr)
+				}
+				var doc any
+				if err := json.Unmarshal([]byte(stderr), &doc); err != nil {
+					t.Fatalf("stderr is not one JSON document: %v\n%s", err, stderr)
+				}
+				if entries, err := os.ReadDir(out); err != nil || len(entries) == 0 {
+					t.Errorf("no files written to %s: %v", out, err)
+				}
+			})
+		}
+	}
+	// The text format keeps the progress lines.
+	code, _, stderr := run(t, "codecatalyst", "--format", "text", "--out", filepath.Join(dir, "text"), in)
+	if code != ExitDiag || !strings.Contains(stderr, "wrote ") {
+		t.Errorf("text format: exit %d, stderr lacks the wrote line:\n%s", code, stderr)
 	}
 }
