@@ -41,9 +41,31 @@ func TestToRegexp(t *testing.T) {
 }
 
 func TestToRegexpErrors(t *testing.T) {
-	for _, p := range []string{"a[", "[]"} {
+	for _, p := range []string{"a[", "[]", "[z-a]", "**/+", "a*+x"} {
 		if _, err := ToRegexp(p); err == nil {
 			t.Errorf("%q: want error", p)
 		}
 	}
+}
+
+// ToRegexp compiles the expression only when the pattern has "[" or "+";
+// every expression it returns without error must still compile. All
+// patterns of up to four characters over the significant characters:
+func TestToRegexpResultsCompile(t *testing.T) {
+	const alphabet = "*?/\\.+[]-^$(a"
+	var walk func(prefix string, depth int)
+	walk = func(prefix string, depth int) {
+		if re, err := ToRegexp(prefix); err == nil {
+			if _, err := regexp.Compile(re); err != nil {
+				t.Errorf("ToRegexp(%q) = %q, which does not compile: %v", prefix, re, err)
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for i := range len(alphabet) {
+			walk(prefix+alphabet[i:i+1], depth-1)
+		}
+	}
+	walk("", 4)
 }
