@@ -54,6 +54,30 @@ type emitter struct {
 // buildspec per CodeBuild project, with paths relative to
 // "<workflow base name>/". The output is deterministic.
 func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	e := newEmitter(w, opts)
+	p, ok := e.model()
+	if !ok {
+		return nil, e.finish()
+	}
+	dir := w.BaseName + "/"
+	specs := map[*unit][]byte{}
+	var files []emit.File
+	for _, u := range e.units {
+		specs[u] = encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
+		if !e.opts.InlineBuildspecs {
+			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: specs[u]})
+		}
+	}
+	files = append(files,
+		emit.File{Path: dir + "template.yaml", Data: e.template(p, specs)},
+		emit.File{Path: dir + "pipeline.json", Data: e.pipelineJSON(p)},
+	)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, e.finish()
+}
+
+// newEmitter prepares the conversion of w.
+func newEmitter(w *ir.Workflow, opts Options) *emitter {
 	if opts.Config == nil {
 		opts.Config = config.Default()
 	}
@@ -64,8 +88,14 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	if w.DefaultBranch == "" {
 		w.DefaultBranch = e.cfg.DefaultBranch
 	}
+	return e
+}
+
+// model converts the jobs into projects (units) and the pipeline model; ok
+// is false when there is no job to convert.
+func (e *emitter) model() (p pipelineDecl, ok bool) {
 	var jobs []*ir.Job
-	for _, j := range w.Jobs {
+	for _, j := range e.w.Jobs {
 		c := e.computeFor(j)
 		e.checkCompute(j, c)
 		if c.skip {
@@ -75,8 +105,8 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		e.jobs[j.Key] = j
 	}
 	if len(jobs) == 0 {
-		e.d.add(RuleEmpty, diag.Error, ir.Pos{File: w.Source}, "the workflow has no job to convert; no pipeline was generated")
-		return nil, e.finish()
+		e.d.add(RuleEmpty, diag.Error, ir.Pos{File: e.w.Source}, "the workflow has no job to convert; no pipeline was generated")
+		return p, false
 	}
 	e.levels(jobs)
 	for _, j := range jobs {
@@ -88,23 +118,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		e.specs[j.Key] = e.buildJob(j)
 	}
 	e.buildUnits(jobs)
-	p := e.pipeline()
-
-	dir := w.BaseName + "/"
-	specs := map[*unit][]byte{}
-	var files []emit.File
-	for _, u := range e.units {
-		specs[u] = encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
-		if !opts.InlineBuildspecs {
-			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: specs[u]})
-		}
-	}
-	files = append(files,
-		emit.File{Path: dir + "template.yaml", Data: e.template(p, specs)},
-		emit.File{Path: dir + "pipeline.json", Data: e.pipelineJSON(p)},
-	)
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, e.finish()
+	return e.pipeline(), true
 }
 
 func jobList(u *unit) string {

@@ -1,19 +1,17 @@
 package codepipeline
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// The pipeline model, serialized as create-pipeline input (pipeline.json)
-// and converted to the CloudFormation form (template.yaml).
-
-type pipelineFile struct {
-	Pipeline pipelineDecl `json:"pipeline"`
-}
+// The pipeline model, written as create-pipeline input (pipeline.json, see
+// json.go; the json tags name its members) and converted to the
+// CloudFormation form (template.yaml).
 
 type pipelineDecl struct {
 	Name          string        `json:"name"`
@@ -37,15 +35,29 @@ type stage struct {
 }
 
 type action struct {
-	Name            string            `json:"name"`
-	ActionTypeID    actionTypeID      `json:"actionTypeId"`
-	RunOrder        int               `json:"runOrder"`
-	Configuration   map[string]string `json:"configuration"`
-	InputArtifacts  []artifactRef     `json:"inputArtifacts,omitempty"`
-	OutputArtifacts []artifactRef     `json:"outputArtifacts,omitempty"`
-	Namespace       string            `json:"namespace,omitempty"`
+	Name            string        `json:"name"`
+	ActionTypeID    actionTypeID  `json:"actionTypeId"`
+	RunOrder        int           `json:"runOrder"`
+	Configuration   configuration `json:"configuration"`
+	InputArtifacts  []artifactRef `json:"inputArtifacts,omitempty"`
+	OutputArtifacts []artifactRef `json:"outputArtifacts,omitempty"`
+	Namespace       string        `json:"namespace,omitempty"`
 	// unit is the CodeBuild project of a build action (not serialized).
 	unit *unit
+}
+
+// configuration is an action's configuration, sorted by key (the order
+// pipeline.json has always had: encoding/json sorts map keys).
+type configuration []kv
+
+// set sets key k to v, keeping the keys sorted.
+func (c *configuration) set(k, v string) {
+	i := sort.Search(len(*c), func(i int) bool { return (*c)[i].k >= k })
+	if i < len(*c) && (*c)[i].k == k {
+		(*c)[i].v = v
+		return
+	}
+	*c = slices.Insert(*c, i, kv{k, v})
 }
 
 type actionTypeID struct {
@@ -98,16 +110,16 @@ func (e *emitter) pipeline() pipelineDecl {
 		Name:         sourceAction,
 		ActionTypeID: actionTypeID{"Source", "AWS", "CodeStarSourceConnection", "1"},
 		RunOrder:     1,
-		Configuration: map[string]string{
-			"ConnectionArn": e.connectionARN(), "FullRepositoryId": e.repository(), "BranchName": e.w.DefaultBranch,
-			"OutputArtifactFormat": format,
+		Configuration: configuration{
+			{"BranchName", e.w.DefaultBranch}, {"ConnectionArn", e.connectionARN()},
+			{"FullRepositoryId", e.repository()}, {"OutputArtifactFormat", format},
 		},
 		OutputArtifacts: []artifactRef{{sourceArtifact}},
 		Namespace:       sourceNamespace,
 	}
 	p.Triggers = e.triggers()
 	if len(p.Triggers) == 0 {
-		src.Configuration["DetectChanges"] = "false"
+		src.Configuration.set("DetectChanges", "false")
 	}
 	p.Stages = append(p.Stages, stage{Name: "Source", Actions: []action{src}})
 	p.Stages = append(p.Stages, e.stages()...)
@@ -168,9 +180,9 @@ func (e *emitter) stages() []stage {
 		if len(gated) > 0 {
 			var approvals []action
 			for _, env := range envs {
-				cfg := map[string]string{"CustomData": truncate(fmt.Sprintf("Approve the deployment to the %s environment (GitHub environment protection rule)", env.Name), 500)}
+				cfg := configuration{{"CustomData", truncate("Approve the deployment to the "+env.Name+" environment (GitHub environment protection rule)", 500)}}
 				if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
-					cfg["ExternalEntityLink"] = env.URL
+					cfg.set("ExternalEntityLink", env.URL)
 				}
 				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: actionTypeID{"Approval", "AWS", "Manual", "1"}, RunOrder: 1, Configuration: cfg})
 			}
@@ -227,7 +239,7 @@ func (e *emitter) buildAction(u *unit, i int) action {
 		Name:          name,
 		ActionTypeID:  actionTypeID{"Build", "AWS", "CodeBuild", "1"},
 		RunOrder:      1,
-		Configuration: map[string]string{"ProjectName": e.projectName(u)},
+		Configuration: configuration{{"ProjectName", e.projectName(u)}},
 		unit:          u,
 	}
 	a.InputArtifacts = []artifactRef{{sourceArtifact}}
@@ -235,7 +247,7 @@ func (e *emitter) buildAction(u *unit, i int) action {
 		a.InputArtifacts = append(a.InputArtifacts, artifactRef{in})
 	}
 	if len(a.InputArtifacts) > 1 {
-		a.Configuration["PrimarySource"] = sourceArtifact
+		a.Configuration.set("PrimarySource", sourceArtifact)
 	}
 	if !u.batch || len(u.jobs) == 1 {
 		for _, o := range u.specs[i].outputs {
@@ -247,12 +259,11 @@ func (e *emitter) buildAction(u *unit, i int) action {
 		}
 	}
 	if len(env) > 0 {
-		b, _ := json.Marshal(env)
-		a.Configuration["EnvironmentVariables"] = string(b)
+		a.Configuration.set("EnvironmentVariables", envJSON(env))
 	}
 	if u.batch {
-		a.Configuration["BatchEnabled"] = "true"
-		a.Configuration["CombineArtifacts"] = "false"
+		a.Configuration.set("BatchEnabled", "true")
+		a.Configuration.set("CombineArtifacts", "false")
 		a.Namespace = namespace(u.jobs[len(u.jobs)-1])
 	} else if len(j.Outputs) > 0 {
 		a.Namespace = namespace(j)
@@ -271,6 +282,12 @@ func (e *emitter) pipelineName() string {
 
 // pipelineJSON renders pipeline.json.
 func (e *emitter) pipelineJSON(p pipelineDecl) []byte {
+	p = e.jsonDecl(p)
+	return appendPipelineJSON(nil, &p)
+}
+
+// jsonDecl is p with the name, role and artifact store of pipeline.json.
+func (e *emitter) jsonDecl(p pipelineDecl) pipelineDecl {
 	p.Name = e.pipelineName()
 	p.RoleArn = e.opts.PipelineRoleARN
 	if p.RoleArn == "" {
@@ -280,11 +297,7 @@ func (e *emitter) pipelineJSON(p pipelineDecl) []byte {
 	if p.ArtifactStore.Location == "" {
 		p.ArtifactStore.Location = "<ARTIFACT_BUCKET>"
 	}
-	b, err := json.MarshalIndent(pipelineFile{Pipeline: p}, "", "  ")
-	if err != nil {
-		panic(fmt.Sprintf("codepipeline: encoding pipeline.json: %v", err)) // plain structs
-	}
-	return append(b, '\n')
+	return p
 }
 
 func (e *emitter) connectionARN() string {

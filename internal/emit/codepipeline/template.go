@@ -1,8 +1,6 @@
 package codepipeline
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -43,7 +41,7 @@ func (e *emitter) template(p pipelineDecl, buildspecs map[*unit][]byte) []byte {
 	for _, u := range e.units {
 		set(res, e.projectID(u), e.project(u, buildspecs[u]))
 	}
-	pl := mapping("Type", "AWS::CodePipeline::Pipeline", "Properties", e.cfnPipeline(p))
+	pl := mapping("Type", "AWS::CodePipeline::Pipeline", "Properties", e.cfnPipeline(&p))
 	set(res, "Pipeline", pl)
 	for _, d := range e.w.Dropped {
 		addComment(res.Content[len(res.Content)-2], commentLines(d.Reason, d.Rule, d.YAML))
@@ -127,68 +125,130 @@ func (e *emitter) project(u *unit, spec []byte) *yamlnode.Node {
 	return mapping("Type", "AWS::CodeBuild::Project", "Properties", props)
 }
 
-// cfnPipeline converts the pipeline model to CloudFormation properties.
-func (e *emitter) cfnPipeline(p pipelineDecl) *yamlnode.Node {
-	b, err := json.Marshal(p)
-	if err != nil {
-		panic(fmt.Sprintf("codepipeline: %v", err))
+// cfnPipeline converts the pipeline model to CloudFormation properties: the
+// members of pipeline.json with PascalCase names, then the template's own
+// role, artifact store and name; the source configuration and the project
+// names refer to the template's parameters and projects.
+func (e *emitter) cfnPipeline(p *pipelineDecl) *yamlnode.Node {
+	stages := make([]*yamlnode.Node, len(p.Stages))
+	for i, st := range p.Stages {
+		actions := make([]*yamlnode.Node, len(st.Actions))
+		for j := range st.Actions {
+			actions[j] = e.cfnAction(&st.Actions[j])
+		}
+		stages[i] = mapping("Name", jstr(st.Name), "Actions", seq(actions...))
 	}
-	n, err := jsonNode(json.NewDecoder(bytes.NewReader(b)))
-	if err != nil {
-		panic(fmt.Sprintf("codepipeline: %v", err))
+	n := mapping("Stages", seq(stages...), "PipelineType", jstr(p.PipelineType), "ExecutionMode", jstr(p.ExecutionMode))
+	if len(p.Variables) > 0 {
+		vars := make([]*yamlnode.Node, len(p.Variables))
+		for i, v := range p.Variables {
+			vn := mapping("Name", jstr(v.Name))
+			if v.DefaultValue != "" {
+				set(vn, "DefaultValue", jstr(v.DefaultValue))
+			}
+			if v.Description != "" {
+				set(vn, "Description", jstr(v.Description))
+			}
+			vars[i] = vn
+		}
+		set(n, "Variables", seq(vars...))
 	}
-	pascal(n, false)
-	// Replace the fields the template provides.
+	if len(p.Triggers) > 0 {
+		ts := make([]*yamlnode.Node, len(p.Triggers))
+		for i, t := range p.Triggers {
+			g := mapping("SourceActionName", jstr(t.GitConfiguration.SourceActionName))
+			setGitFilters(g, "Push", t.GitConfiguration.Push)
+			setGitFilters(g, "PullRequest", t.GitConfiguration.PullRequest)
+			ts[i] = mapping("ProviderType", jstr(t.ProviderType), "GitConfiguration", g)
+		}
+		set(n, "Triggers", seq(ts...))
+	}
 	set(n, "RoleArn", getAtt("PipelineRole", "Arn"))
 	set(n, "ArtifactStore", mapping("Type", "S3", "Location", ref("ArtifactBucket")))
 	set(n, "Name", sub("${AWS::StackName}"))
-	n.Content = dropKeys(n.Content, "Name", "RoleArn", "ArtifactStore", 3)
-	for si, st := range get(n, "Stages").Content {
-		for ai, a := range get(st, "Actions").Content {
-			cfg := get(a, "Configuration")
-			for i := 0; i+1 < len(cfg.Content); i += 2 {
-				switch cfg.Content[i].Value {
-				case "ConnectionArn", "FullRepositoryId", "BranchName":
-					cfg.Content[i+1] = ref(cfg.Content[i].Value)
-				case "ProjectName":
-					cfg.Content[i+1] = ref(e.projectID(p.Stages[si].Actions[ai].unit))
-				}
-			}
+	return n
+}
+
+// cfnAction converts one pipeline action.
+func (e *emitter) cfnAction(a *action) *yamlnode.Node {
+	t := a.ActionTypeID
+	cfg := mapping()
+	for _, c := range a.Configuration {
+		switch c.k {
+		case "ConnectionArn", "FullRepositoryId", "BranchName":
+			set(cfg, c.k, ref(c.k))
+		case "ProjectName":
+			set(cfg, c.k, ref(e.projectID(a.unit)))
+		default:
+			set(cfg, jsonText(c.k), jstr(c.v))
 		}
+	}
+	n := mapping("Name", jstr(a.Name),
+		"ActionTypeId", mapping("Category", jstr(t.Category), "Owner", jstr(t.Owner), "Provider", jstr(t.Provider), "Version", jstr(t.Version)),
+		"RunOrder", num(a.RunOrder),
+		"Configuration", cfg)
+	setArtifacts(n, "InputArtifacts", a.InputArtifacts)
+	setArtifacts(n, "OutputArtifacts", a.OutputArtifacts)
+	if a.Namespace != "" {
+		set(n, "Namespace", jstr(a.Namespace))
 	}
 	return n
 }
 
-// dropKeys removes the first occurrence of keys that are set again later (the last n pairs win).
-func dropKeys(c []*yamlnode.Node, k1, k2, k3 string, n int) []*yamlnode.Node {
-	keep := c[:0]
-	limit := len(c) - 2*n
-	for i := 0; i+1 < len(c); i += 2 {
-		k := c[i].Value
-		if i < limit && (k == k1 || k == k2 || k == k3) {
-			continue
-		}
-		keep = append(keep, c[i], c[i+1])
-	}
-	return keep
-}
-
-// pascal turns JSON keys into CloudFormation property names.
-func pascal(n *yamlnode.Node, inConfig bool) {
-	if n.Kind == yamlnode.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if !inConfig && k.Value != "" {
-				k.Value = strings.ToUpper(k.Value[:1]) + k.Value[1:]
-			}
-			pascal(n.Content[i+1], k.Value == "Configuration")
-		}
+// setArtifacts sets key to the artifact references unless there are none.
+func setArtifacts(m *yamlnode.Node, key string, refs []artifactRef) {
+	if len(refs) == 0 {
 		return
 	}
-	for _, c := range n.Content {
-		pascal(c, false)
+	items := make([]*yamlnode.Node, len(refs))
+	for i, r := range refs {
+		items[i] = mapping("Name", jstr(r.Name))
 	}
+	set(m, key, seq(items...))
 }
+
+// setGitFilters sets key to the trigger's git filters unless there are none.
+func setGitFilters(m *yamlnode.Node, key string, fs []gitFilter) {
+	if len(fs) == 0 {
+		return
+	}
+	items := make([]*yamlnode.Node, len(fs))
+	for i, f := range fs {
+		fn := mapping()
+		setJStrs(fn, "Events", f.Events)
+		setIncEx(fn, "Branches", f.Branches)
+		setIncEx(fn, "Tags", f.Tags)
+		setIncEx(fn, "FilePaths", f.FilePaths)
+		items[i] = fn
+	}
+	set(m, key, seq(items...))
+}
+
+// setIncEx sets key to the includes and excludes unless x is nil.
+func setIncEx(m *yamlnode.Node, key string, x *incEx) {
+	if x == nil {
+		return
+	}
+	n := mapping()
+	setJStrs(n, "Includes", x.Includes)
+	setJStrs(n, "Excludes", x.Excludes)
+	set(m, key, n)
+}
+
+// setJStrs sets key to the strings unless there are none.
+func setJStrs(m *yamlnode.Node, key string, ss []string) {
+	if len(ss) == 0 {
+		return
+	}
+	items := make([]*yamlnode.Node, len(ss))
+	for i, s := range ss {
+		items[i] = jstr(s)
+	}
+	set(m, key, seq(items...))
+}
+
+// jstr is a string of the pipeline model as template.yaml holds it (see jsonText).
+func jstr(s string) *yamlnode.Node { return str(jsonText(s)) }
 
 // schedules adds one EventBridge Scheduler schedule per cron entry.
 func (e *emitter) schedules(res *yamlnode.Node) {
@@ -213,56 +273,5 @@ func (e *emitter) schedules(res *yamlnode.Node) {
 			),
 		))
 		set(res, fmt.Sprintf("Schedule%d", i+1), n)
-	}
-}
-
-// jsonNode reads one JSON value from dec as a YAML node tree, keeping key
-// order (the pipeline declaration is written once as JSON and reused here; a
-// token walk is several times cheaper than parsing the JSON as YAML).
-func jsonNode(dec *json.Decoder) (*yamlnode.Node, error) {
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	return jsonValue(dec, tok)
-}
-
-func jsonValue(dec *json.Decoder, tok json.Token) (*yamlnode.Node, error) {
-	switch t := tok.(type) {
-	case json.Delim:
-		kind, end := yamlnode.MappingNode, json.Delim('}')
-		if t == '[' {
-			kind, end = yamlnode.SequenceNode, ']'
-		}
-		n := &yamlnode.Node{Kind: kind}
-		for {
-			tok, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			if tok == end {
-				return n, nil
-			}
-			if kind == yamlnode.MappingNode {
-				n.Content = append(n.Content, str(tok.(string)))
-				if tok, err = dec.Token(); err != nil {
-					return nil, err
-				}
-			}
-			c, err := jsonValue(dec, tok)
-			if err != nil {
-				return nil, err
-			}
-			n.Content = append(n.Content, c)
-		}
-	case string:
-		return str(t), nil
-	case json.Number:
-		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: string(t)}, nil
-	case bool:
-		return boolean(t), nil
-	default:
-		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: "null"}, nil
 	}
 }
