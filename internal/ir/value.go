@@ -25,6 +25,10 @@ const (
 	RefStepOutcome
 	// RefExpr is an expression the front end could not lower; Name holds its source text.
 	RefExpr
+	// RefSelect is a value chosen at run time by conditions (Select): GitHub's
+	// "c && 'a' || 'b'" and "x || 'default'" idioms, and comparisons used as
+	// values ('true' or 'false'). Name holds its source text.
+	RefSelect
 )
 
 // Ref is a translated ${{ }} reference.
@@ -37,6 +41,49 @@ type Ref struct {
 	// Source is the expression as written, without ${{ }}.
 	Source string
 	Pos    Pos
+	// Select holds the choices of a RefSelect.
+	Select *Select
+}
+
+// Select is the value of the first case whose condition holds, or Else.
+type Select struct {
+	Cases []Case
+	Else  Operand
+}
+
+// Case is one choice of a Select: Then when When holds.
+type Case struct {
+	When *Cond
+	Then Operand
+}
+
+// Each calls f for the reference and, for a RefSelect, for every reference
+// its cases and default contain, depth first.
+func (r *Ref) Each(f func(*Ref)) {
+	f(r)
+	if r.Select == nil {
+		return
+	}
+	for _, c := range r.Select.Cases {
+		c.When.EachRef(f)
+		c.Then.EachRef(f)
+	}
+	r.Select.Else.EachRef(f)
+}
+
+// EachRef calls f for the operand's reference and those nested in it.
+func (o Operand) EachRef(f func(*Ref)) {
+	if o.Ref != nil {
+		o.Ref.Each(f)
+	}
+}
+
+// EachRef calls f for every reference in the condition's operands.
+func (c *Cond) EachRef(f func(*Ref)) {
+	c.Walk(func(c *Cond) {
+		c.Left.EachRef(f)
+		c.Right.EachRef(f)
+	})
 }
 
 // Part is a literal string or a reference.
@@ -95,12 +142,13 @@ func (v Value) Text() string {
 	return v.Raw
 }
 
-// Refs returns the references in the value.
+// Refs returns the references in the value, with those nested in a
+// RefSelect after it.
 func (v Value) Refs() []*Ref {
 	var rs []*Ref
 	for _, p := range v.Parts {
 		if p.Ref != nil {
-			rs = append(rs, p.Ref)
+			p.Ref.Each(func(r *Ref) { rs = append(rs, r) })
 		}
 	}
 	return rs

@@ -14,15 +14,7 @@ func (j *Job) EachRef(f func(*Ref)) {
 			val(e.Value)
 		}
 	}
-	cond := func(c *Cond) {
-		c.Walk(func(c *Cond) {
-			for _, o := range []Operand{c.Left, c.Right} {
-				if o.Ref != nil {
-					f(o.Ref)
-				}
-			}
-		})
-	}
+	cond := func(c *Cond) { c.EachRef(f) }
 	envs(j.Env)
 	cond(j.If)
 	if j.Container != nil {

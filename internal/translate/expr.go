@@ -127,6 +127,15 @@ func (t *translator) lowerExpr(n actionlint.ExprNode, src string, pos ir.Pos, sc
 				}
 			}
 		}
+		if isTest(n) {
+			if ps, ok := t.lowerSelect(n, src, pos, sc); ok {
+				return ps
+			}
+		}
+	case *actionlint.LogicalOpNode, *actionlint.CompareOpNode, *actionlint.NotOpNode:
+		if ps, ok := t.lowerSelect(n, src, pos, sc); ok {
+			return ps
+		}
 	}
 	var buf [8]string
 	if path, ok := appendExprPath(buf[:0], n); ok {

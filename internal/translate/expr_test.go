@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/actionport/actionport/internal/ir"
@@ -58,5 +59,54 @@ func TestExpressionPositions(t *testing.T) {
 	r2 := w.Jobs[0].Steps[1].Run.Refs()[0]
 	if r2.Pos.Line != 9 || r2.Pos.Col != 19 {
 		t.Errorf("plain scalar ref at %d:%d, want 9:19", r2.Pos.Line, r2.Pos.Col)
+	}
+}
+
+// TestSelectFolding checks value-position && / || and tests: decided while
+// translating when the conditions are constant (matrix values are known per
+// expanded job), a run-time choice (<select:...>) otherwise, and an opaque
+// expression when a part cannot be lowered.
+func TestSelectFolding(t *testing.T) {
+	tests := []struct {
+		run  string
+		want []string // per matrix combination (os: linux, windows; flag: false)
+	}{
+		{"x${{ matrix.os == 'windows' && '.exe' || '' }}", []string{"x", "x.exe"}},
+		{"${{ matrix.os == 'windows' && 'win' || matrix.os == 'linux' && 'lin' || 'other' }}", []string{"lin", "win"}},
+		{"${{ matrix.flag || false }}", []string{"false", "false"}},
+		{"${{ matrix.missing || 'default' }}", []string{"default", "default"}},
+		{"${{ matrix.os == 'linux' }}", []string{"true", "false"}},
+		{"${{ contains(matrix.os, 'WIN') && 'w' || startsWith(matrix.os, 'li') && 'l' || 'x' }}", []string{"l", "w"}},
+		{"${{ endsWith(matrix.os, 'ux') }}", []string{"true", "false"}},
+		{"${{ !(matrix.os == 'linux') }}", []string{"false", "true"}},
+		{"${{ matrix.os == 'linux' && github.sha || 'none' }}", []string{"<select:1 case>", "none"}},
+		{"${{ github.head_ref || 'main' }}", []string{"<select:1 case>", "<select:1 case>"}},
+		{"${{ github.ref == 'refs/heads/main' && 'prod' || github.ref == 'refs/heads/dev' && 'dev' || 'test' }}", []string{"<select:2 case>", "<select:2 case>"}},
+		{"${{ hashFiles('x') || 'none' }}", []string{"<expr>", "<expr>"}},
+		{"${{ (github.sha || 'a') && 'b' }}", []string{"<expr>", "<expr>"}},
+	}
+	for _, tt := range tests {
+		wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        os: [linux, windows]\n        flag: [false]\n    steps:\n      - run: " + tt.run + "\n"
+		w, ds := Translate("t.yml", []byte(wf), Options{})
+		if w == nil {
+			t.Fatalf("%q: %v", tt.run, ds)
+		}
+		if len(w.Jobs) != len(tt.want) {
+			t.Fatalf("%q: %d jobs, want %d", tt.run, len(w.Jobs), len(tt.want))
+		}
+		for i, j := range w.Jobs {
+			got := j.Steps[0].Run.String(func(r *ir.Ref) string {
+				switch r.Kind {
+				case ir.RefSelect:
+					return fmt.Sprintf("<select:%d case>", len(r.Select.Cases))
+				case ir.RefExpr:
+					return "<expr>"
+				}
+				return "<" + r.Name + ">"
+			})
+			if got != tt.want[i] {
+				t.Errorf("%q in combination %d lowered to %q, want %q", tt.run, i+1, got, tt.want[i])
+			}
+		}
 	}
 }

@@ -271,8 +271,14 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 	}
 	// The runner evaluates expressions over env, steps, matrix, runner and
 	// functions; the github, inputs, needs, vars and secrets contexts are empty there.
+	// A run-time choice was already decided for the matrix values of this
+	// combination; its source text, which still reads them, cannot be used.
 	src := strings.ToLower(ref.Source)
-	for _, ctx := range []string{"github.", "inputs.", "needs.", "vars.", "secrets."} {
+	contexts := []string{"github.", "inputs.", "needs.", "vars.", "secrets."}
+	if ref.Kind == ir.RefSelect {
+		contexts = append(contexts, "matrix.")
+	}
+	for _, ctx := range contexts {
 		if strings.Contains(src, ctx) {
 			e.report(ruleExpr, diag.Error, ref.Pos, "expression %q uses the %s context, which is empty in CodeCatalyst's GitHub Actions runner; compute the value in a step or rewrite the expression", ref.Source, strings.TrimSuffix(ctx, "."))
 			return "''", true

@@ -125,12 +125,38 @@ func (r *Renderer) word(ref *ir.Ref) string {
 		return `"$(ap_output ` + Quote(ref.Step) + ` ` + Quote(ref.Name) + `)"`
 	case ir.RefStepOutcome:
 		return `"$(ap_outcome ` + Quote(ref.Step) + `)"`
+	case ir.RefSelect:
+		if ref.Select != nil {
+			return r.selectWord(ref.Select)
+		}
 	}
 	if w, ok := r.Refs(ref); ok {
 		return w
 	}
 	r.Unresolved = append(r.Unresolved, ref)
 	return "''"
+}
+
+// selectWord renders a value chosen at run time as one word: a command
+// substitution that tests the cases in order and prints the chosen operand.
+// Operands are quoted words or variable expansions, never spliced text.
+func (r *Renderer) selectWord(s *ir.Select) string {
+	var b strings.Builder
+	b.WriteString(`"$(`)
+	for i, c := range s.Cases {
+		if i == 0 {
+			b.WriteString("if ")
+		} else {
+			b.WriteString("; elif ")
+		}
+		b.WriteString(r.cond(c.When))
+		b.WriteString("; then printf '%s' ")
+		b.WriteString(r.operand(c.Then))
+	}
+	b.WriteString("; else printf '%s' ")
+	b.WriteString(r.operand(s.Else))
+	b.WriteString("; fi)\"")
+	return b.String()
 }
 
 // envName makes a string usable as a shell variable name.

@@ -96,3 +96,74 @@ wd=sub
 		t.Errorf("unresolved references: %v", r.Unresolved)
 	}
 }
+
+// TestSelectSemanticsRun runs expressions that choose a value at run time
+// (GitHub's "c && 'a' || 'b'" and "x || 'default'" idioms, tests used as
+// values) with bash and compares the result with GitHub's semantics: &&
+// and || return one of their operands, and ” is the only falsy string.
+func TestSelectSemanticsRun(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Fatalf("bash is required: %v", err)
+	}
+	tests := []struct {
+		expr string
+		env  map[string]string
+		want string
+	}{
+		{`env.A == 'x' && 'yes' || 'no'`, map[string]string{"A": "X"}, "yes"}, // == ignores case
+		{`env.A == 'x' && 'yes' || 'no'`, map[string]string{"A": "y"}, "no"},
+		{`env.A || 'default'`, nil, "default"},
+		{`env.A || 'default'`, map[string]string{"A": "set"}, "set"},
+		{`env.A && env.B || 'c'`, map[string]string{"A": "1"}, "c"},
+		{`env.A && env.B || 'c'`, map[string]string{"A": "1", "B": "b"}, "b"},
+		{`env.A && env.B`, map[string]string{"B": "b"}, ""},
+		{`env.A && env.B`, map[string]string{"A": "a", "B": "b"}, "b"},
+		{`env.A == 'x'`, map[string]string{"A": "x"}, "true"},
+		{`env.A != 'x'`, map[string]string{"A": "x"}, "false"},
+		{`!env.A`, nil, "true"},
+		{`contains(env.A, 'bar') && 'has' || 'not'`, map[string]string{"A": "foobarbaz"}, "has"},
+		{`env.A == 'x' && 'one' || env.A == 'y' && 'two' || 'other'`, map[string]string{"A": "y"}, "two"},
+		{`env.A == 'x' && 'one' || env.A == 'y' && 'two' || 'other'`, map[string]string{"A": "z"}, "other"},
+		{`env.A || 'it''s'`, nil, "it's"},
+		{`env.A || env.B || 'last'`, map[string]string{"B": "b"}, "b"},
+		// Untrusted text stays data: no command substitution, no word splitting.
+		{`env.A || 'x'`, map[string]string{"A": "$(touch pwned) `touch pwned2` a  b"}, "$(touch pwned) `touch pwned2` a  b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: printf '%s' \"${{ " + tt.expr + " }}\" > \"$OUT\"\n"
+			w, ds := translate.Translate("t.yml", []byte(wf), translate.Options{})
+			if w == nil || ds.HasErrors() {
+				t.Fatalf("translate: %v", ds)
+			}
+			j := w.Jobs[0]
+			if refs := j.Steps[0].Run.Refs(); len(refs) == 0 || refs[0].Kind != ir.RefSelect {
+				t.Fatalf("not lowered to a run-time choice: %+v", j.Steps[0].Run.Parts)
+			}
+			r := &Renderer{Job: j, Refs: func(*ir.Ref) (string, bool) { return "", false }}
+			script := r.Prelude() + "\n" + r.Step(j.Steps[0], nil)
+			ws := t.TempDir()
+			out := filepath.Join(t.TempDir(), "out")
+			cmd := exec.Command("bash", "-c", script)
+			cmd.Dir = ws
+			cmd.Env = append(os.Environ(), "OUT="+out, "A=", "B=")
+			for k, v := range tt.env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			b, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("bash: %v\n%s\nscript:\n%s", err, b, script)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %q (%v), want %q\nscript:\n%s", got, err, tt.want, script)
+			}
+			if entries, _ := os.ReadDir(ws); len(entries) != 0 {
+				t.Errorf("the value ran as a command: %v", entries)
+			}
+			if len(r.Unresolved) != 0 {
+				t.Errorf("unresolved: %v", r.Unresolved)
+			}
+		})
+	}
+}
