@@ -2,7 +2,6 @@ package codepipeline
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
@@ -23,11 +22,23 @@ type unit struct {
 	matrixVars [][]kv
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-// sanitize makes a name usable as a CodePipeline or CodeBuild name.
+// sanitize makes a name usable as a CodePipeline or CodeBuild name: each
+// run of characters other than A-Z, a-z, 0-9, _ and - becomes one -, and
+// leading and trailing dashes go.
 func sanitize(s string) string {
-	s = strings.Trim(unsafeName.ReplaceAllString(s, "-"), "-")
+	if !safeName(s) {
+		b := make([]byte, 0, len(s))
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case safeNameByte(c):
+				b = append(b, c)
+			case i == 0 || safeNameByte(s[i-1]): // the first byte of a run
+				b = append(b, '-')
+			}
+		}
+		s = string(b)
+	}
+	s = strings.Trim(s, "-")
 	if s == "" {
 		s = "job"
 	}
@@ -35,6 +46,20 @@ func sanitize(s string) string {
 		s = s[:60]
 	}
 	return s
+}
+
+// safeName reports whether sanitize keeps every byte of s.
+func safeName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !safeNameByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func safeNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 func (e *emitter) unitName(j *ir.Job) string {
@@ -137,9 +162,9 @@ func (e *emitter) buildUnits(jobs []*ir.Job) {
 			e.addUnit(&unit{name: e.uniqueUnit(sanitize(g[0].Key)), jobs: g, specs: specs})
 			continue
 		}
-		same := true
+		same, first := true, specs[0].shape()
 		for _, s := range specs[1:] {
-			if s.shape() != specs[0].shape() {
+			if s.shape() != first {
 				same = false
 				break
 			}

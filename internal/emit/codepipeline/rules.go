@@ -37,14 +37,24 @@ const (
 // diags collects the emitter's diagnostics, deduplicated.
 type diags struct {
 	l    diag.List
-	seen map[string]bool
+	seen map[diagKey]bool
+}
+
+// diagKey identifies a diagnostic: its rule, its position as printed (a
+// position without a line prints as the file alone) and its message.
+type diagKey struct {
+	rule, file, msg string
+	line, col       int
 }
 
 func (d *diags) add(rule string, sev diag.Severity, pos ir.Pos, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	k := fmt.Sprintf("%s|%s|%s", rule, pos, msg)
+	k := diagKey{rule: rule, file: pos.File, msg: msg, line: pos.Line, col: pos.Col}
+	if pos.Line == 0 {
+		k.col = 0
+	}
 	if d.seen == nil {
-		d.seen = map[string]bool{}
+		d.seen = map[diagKey]bool{}
 	}
 	if d.seen[k] {
 		return

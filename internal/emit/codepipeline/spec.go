@@ -47,7 +47,21 @@ type jobSpec struct {
 	privileged bool
 }
 
-var envNameOK = func(s string) bool { return s != "" && shell.EnvName(s) == s }
+// envNameOK reports whether s is already a shell variable name, that is
+// whether shell.EnvName(s) == s: ASCII letters, digits and _, not starting
+// with a digit.
+func envNameOK(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // buildJob renders one job.
 func (e *emitter) buildJob(j *ir.Job) *jobSpec {
