@@ -106,6 +106,8 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	}
 	var dropped []ir.Dropped
 	dropped = append(dropped, j.Dropped...)
+	base := firstEnv(dynamic)
+	baseText := make([]*string, len(base))
 	for i, st := range j.Steps {
 		if st.Runtime != nil {
 			continue
@@ -150,13 +152,8 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 				set(n, "working-directory", j.Defaults.WorkingDirectory)
 			}
 		}
-		env := mergeEnv(dynamic, st.Env)
-		if len(env) > 0 {
-			m := mapping()
-			for _, x := range env {
-				set(m, x.Name, s.refs.actionExpr(x.Value))
-			}
-			set(n, "env", m)
+		if len(base)+len(st.Env) > 0 {
+			set(n, "env", s.envNode(base, baseText, st.Env))
 		}
 		if st.ContinueOnError {
 			set(n, "continue-on-error", true)
@@ -240,25 +237,62 @@ func commandNodes(cmds []command) *yamlnode.Node {
 	return s
 }
 
-// mergeEnv puts a step's env over the job's (dynamic) variables, so the
-// step's env mapping has no duplicate key: a name keeps its first place; a
-// step variable overrides the job's; within the job's variables the first
+// firstEnv returns vars without repeated names: the first of each name
 // wins (the workflow's AWS_REGION over the one configure-aws-credentials
 // exports, as on GitHub, where env: takes precedence over GITHUB_ENV).
-func mergeEnv(job, step []ir.EnvVar) []ir.EnvVar {
-	var out []ir.EnvVar
-	at := map[string]int{}
-	for layer, l := range [][]ir.EnvVar{job, step} {
-		for _, v := range l {
-			if i, ok := at[v.Name]; ok {
-				if layer == 1 {
-					out[i] = v
-				}
-				continue
-			}
-			at[v.Name] = len(out)
+func firstEnv(vars []ir.EnvVar) []ir.EnvVar {
+	out := make([]ir.EnvVar, 0, len(vars))
+	for _, v := range vars {
+		if indexEnv(out, v.Name) < 0 {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// envNode renders a step's env mapping: the job's (dynamic) variables base,
+// without repeated names, with the step's env over them, so that the mapping
+// has no duplicate key. A name keeps its first place and takes the step's
+// last value for it. The job's values are rendered once per job, on first
+// use (text holds them).
+func (s *jobSpec) envNode(base []ir.EnvVar, text []*string, step []ir.EnvVar) *yamlnode.Node {
+	m := mapping()
+	for i, v := range base {
+		if j := lastEnv(step, v.Name); j >= 0 {
+			set(m, v.Name, s.refs.actionExpr(step[j].Value))
+			continue
+		}
+		if text[i] == nil {
+			t := s.refs.actionExpr(v.Value)
+			text[i] = &t
+		}
+		set(m, v.Name, *text[i])
+	}
+	for j, v := range step {
+		if indexEnv(base, v.Name) >= 0 || indexEnv(step[:j], v.Name) >= 0 {
+			continue
+		}
+		set(m, v.Name, s.refs.actionExpr(step[lastEnv(step, v.Name)].Value))
+	}
+	return m
+}
+
+// indexEnv returns the index of the first variable named name, or -1.
+func indexEnv(vars []ir.EnvVar, name string) int {
+	for i := range vars {
+		if vars[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastEnv returns the index of the last variable named name, or -1.
+func lastEnv(vars []ir.EnvVar, name string) int {
+	for i := len(vars) - 1; i >= 0; i-- {
+		if vars[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }

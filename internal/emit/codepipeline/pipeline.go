@@ -283,7 +283,7 @@ func (e *emitter) pipelineName() string {
 // pipelineJSON renders pipeline.json.
 func (e *emitter) pipelineJSON(p pipelineDecl) []byte {
 	p = e.jsonDecl(p)
-	return appendPipelineJSON(nil, &p)
+	return appendPipelineJSON(make([]byte, 0, jsonSizeHint(&p)), &p)
 }
 
 // jsonDecl is p with the name, role and artifact store of pipeline.json.
