@@ -42,9 +42,11 @@ func (e *emitter) template(p pipelineDecl, buildspecs map[*unit][]byte) []byte {
 		set(res, e.projectID(u), e.project(u, buildspecs[u]))
 	}
 	pl := mapping("Type", "AWS::CodePipeline::Pipeline", "Properties", e.cfnPipeline(&p))
-	set(res, "Pipeline", pl)
+	// The workflow's dropped items are comments above the pipeline: its key
+	// is a node of its own (see keyNode).
+	plKey := yamlnode.Set(res, "Pipeline", pl)
 	for _, d := range e.w.Dropped {
-		addComment(res.Content[len(res.Content)-2], commentLines(d.Reason, d.Rule, d.YAML))
+		addComment(plKey, commentLines(d.Reason, d.Rule, d.YAML))
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in template.yaml", d.What, d.Rule)
 	}
 	e.schedules(res)
