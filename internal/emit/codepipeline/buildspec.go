@@ -12,7 +12,7 @@ import (
 // buildspecDoc renders a unit's buildspec.
 func (e *emitter) buildspecDoc(u *unit) *yamlnode.Node {
 	s := u.merged
-	doc := mapping("version", "0.2")
+	doc := mapping("version", buildspecVersion)
 	env := mapping("shell", "bash")
 	if len(s.vars) > 0 {
 		v := mapping()

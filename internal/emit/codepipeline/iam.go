@@ -11,13 +11,19 @@ func sub(s string) *yamlnode.Node       { return mapping("Fn::Sub", s) }
 func ref(s string) *yamlnode.Node       { return mapping("Ref", s) }
 func getAtt(r, a string) *yamlnode.Node { return mapping("Fn::GetAtt", strs([]string{r, a})) }
 
-func statement(actions []string, resources ...*yamlnode.Node) *yamlnode.Node {
-	return mapping("Effect", "Allow", "Action", strs(actions), "Resource", seq(resources...))
+// statement allows actions (a sequence of strings) on resources.
+func statement(actions *yamlnode.Node, resources ...*yamlnode.Node) *yamlnode.Node {
+	return mapping("Effect", "Allow", "Action", actions, "Resource", seq(resources...))
 }
 
-func role(service string, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
-	trust := mapping("Version", "2012-10-17", "Statement", seq(mapping(
+// trustPolicy lets service assume a role.
+func trustPolicy(service string) *yamlnode.Node {
+	return mapping("Version", "2012-10-17", "Statement", seq(mapping(
 		"Effect", "Allow", "Principal", mapping("Service", service), "Action", "sts:AssumeRole")))
+}
+
+// role is an IAM role with one inline policy.
+func role(trust *yamlnode.Node, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
 	return mapping("Type", "AWS::IAM::Role", "Properties", mapping(
 		"AssumeRolePolicyDocument", trust,
 		"Policies", seq(mapping("PolicyName", policy, "PolicyDocument", mapping("Version", "2012-10-17", "Statement", seq(statements...)))),
@@ -51,9 +57,9 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 		logs = append(logs, sub(g), sub(g+":*"))
 	}
 	st := []*yamlnode.Node{
-		statement([]string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, logs...),
-		statement([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, sub("${ArtifactBucket.Arn}/*")),
-		statement([]string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, getAtt("ArtifactBucket", "Arn")),
+		statement(logsActions, logs...),
+		buildArtifactObjects,
+		buildArtifactBucket,
 	}
 	secrets, params := map[string]bool{}, map[string]bool{}
 	batch, connection := false, e.cloneRef
@@ -76,28 +82,27 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 		for _, id := range sortedKeys(secrets) {
 			rs = append(rs, secretArn(id))
 		}
-		st = append(st, statement([]string{"secretsmanager:GetSecretValue"}, rs...))
+		st = append(st, statement(secretsActions, rs...))
 	}
 	if len(params) > 0 {
 		var rs []*yamlnode.Node
 		for _, p := range sortedKeys(params) {
 			rs = append(rs, sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
 		}
-		st = append(st, statement([]string{"ssm:GetParameters"}, rs...))
+		st = append(st, statement(ssmActions, rs...))
 	}
 	if connection {
-		st = append(st, statement([]string{"codeconnections:UseConnection", "codestar-connections:UseConnection", "codeconnections:GetConnectionToken", "codestar-connections:GetConnectionToken"}, ref("ConnectionArn")))
+		st = append(st, buildConnection)
 	}
-	if len(e.assumed) > 0 || e.assumedDynamic {
+	switch {
+	case e.assumedDynamic:
+		st = append(st, assumeAnyRole)
+	case len(e.assumed) > 0:
 		var rs []*yamlnode.Node
-		if e.assumedDynamic {
-			rs = append(rs, sub("arn:${AWS::Partition}:iam::*:role/*"))
-		} else {
-			for _, a := range sortedKeys(e.assumed) {
-				rs = append(rs, str(a))
-			}
+		for _, a := range sortedKeys(e.assumed) {
+			rs = append(rs, str(a))
 		}
-		st = append(st, statement([]string{"sts:AssumeRole"}, rs...))
+		st = append(st, statement(assumeActions, rs...))
 	}
 	if batch {
 		var rs []*yamlnode.Node
@@ -106,9 +111,9 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 				rs = append(rs, projectArn(u))
 			}
 		}
-		st = append(st, statement([]string{"codebuild:StartBuild", "codebuild:StopBuild", "codebuild:RetryBuild"}, rs...))
+		st = append(st, statement(batchActions, rs...))
 	}
-	return role("codebuild.amazonaws.com", "actionport-codebuild", st...)
+	return role(codeBuildTrust, "actionport-codebuild", st...)
 }
 
 // pipelineRole lets the pipeline use the bucket, the connection and the projects.
@@ -117,11 +122,11 @@ func (e *emitter) pipelineRole() *yamlnode.Node {
 	for _, u := range e.units {
 		projects = append(projects, projectArn(u))
 	}
-	return role("codepipeline.amazonaws.com", "actionport-pipeline",
-		statement([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"}, sub("${ArtifactBucket.Arn}/*")),
-		statement([]string{"s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"}, getAtt("ArtifactBucket", "Arn")),
-		statement([]string{"codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StartBuildBatch", "codebuild:BatchGetBuildBatches"}, projects...),
-		statement([]string{"codeconnections:UseConnection", "codestar-connections:UseConnection"}, ref("ConnectionArn")),
+	return role(codePipelineTrust, "actionport-pipeline",
+		pipelineArtifactObjects,
+		pipelineArtifactBucket,
+		statement(projectActions, projects...),
+		pipelineConnection,
 	)
 }
 

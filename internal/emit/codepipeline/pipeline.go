@@ -108,7 +108,7 @@ func (e *emitter) pipeline() pipelineDecl {
 	e.cloneRef = format == "CODEBUILD_CLONE_REF"
 	src := action{
 		Name:         sourceAction,
-		ActionTypeID: actionTypeID{"Source", "AWS", "CodeStarSourceConnection", "1"},
+		ActionTypeID: sourceActionType,
 		RunOrder:     1,
 		Configuration: configuration{
 			{"BranchName", e.w.DefaultBranch}, {"ConnectionArn", e.connectionARN()},
@@ -184,7 +184,7 @@ func (e *emitter) stages() []stage {
 				if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
 					cfg.set("ExternalEntityLink", env.URL)
 				}
-				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: actionTypeID{"Approval", "AWS", "Manual", "1"}, RunOrder: 1, Configuration: cfg})
+				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: approvalActionType, RunOrder: 1, Configuration: cfg})
 			}
 			out = append(out, stage{Name: uniqueStage("Approve-"+sanitize(envs[0].Name), names), Actions: approvals})
 			out = append(out, stage{Name: stageName(gated, l, names), Actions: gated})
@@ -237,7 +237,7 @@ func (e *emitter) buildAction(u *unit, i int) action {
 	}
 	a := action{
 		Name:          name,
-		ActionTypeID:  actionTypeID{"Build", "AWS", "CodeBuild", "1"},
+		ActionTypeID:  buildActionType,
 		RunOrder:      1,
 		Configuration: configuration{{"ProjectName", e.projectName(u)}},
 		unit:          u,

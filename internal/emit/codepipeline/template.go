@@ -30,12 +30,7 @@ func (e *emitter) template(p pipelineDecl, buildspecs map[*unit][]byte) []byte {
 	set(doc, "Parameters", params)
 
 	res := mapping()
-	set(res, "ArtifactBucket", mapping("Type", "AWS::S3::Bucket", "DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain",
-		"Properties", mapping(
-			"BucketEncryption", mapping("ServerSideEncryptionConfiguration", seq(mapping("ServerSideEncryptionByDefault", mapping("SSEAlgorithm", "AES256")))),
-			"VersioningConfiguration", mapping("Status", "Enabled"),
-			"PublicAccessBlockConfiguration", mapping("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
-		)))
+	set(res, "ArtifactBucket", artifactBucketResource)
 	set(res, "CodeBuildRole", e.codeBuildRole())
 	set(res, "PipelineRole", e.pipelineRole())
 	for _, u := range e.units {
@@ -51,10 +46,7 @@ func (e *emitter) template(p pipelineDecl, buildspecs map[*unit][]byte) []byte {
 	}
 	e.schedules(res)
 	set(doc, "Resources", res)
-	set(doc, "Outputs", mapping(
-		"PipelineName", mapping("Value", ref("Pipeline")),
-		"ArtifactBucketName", mapping("Value", ref("ArtifactBucket")),
-	))
+	set(doc, "Outputs", templateOutputs)
 	return encode(emit.Header(e.w.Source, "Deploy: aws cloudformation deploy --template-file template.yaml --stack-name "+e.pipelineName()+" --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"), doc)
 }
 
@@ -102,9 +94,9 @@ func (e *emitter) project(u *unit, spec []byte) *yamlnode.Node {
 	props := mapping(
 		"Name", sub("${AWS::StackName}-"+u.name),
 		"Description", truncate("Job "+s.job.ID+" of "+e.w.Source, 255),
-		"ServiceRole", getAtt("CodeBuildRole", "Arn"),
+		"ServiceRole", codeBuildRoleArn,
 		"Source", src,
-		"Artifacts", mapping("Type", "CODEPIPELINE"),
+		"Artifacts", pipelineArtifacts,
 		"Environment", envn,
 	)
 	if t := s.job.TimeoutMinutes; t > 0 {
@@ -115,14 +107,14 @@ func (e *emitter) project(u *unit, spec []byte) *yamlnode.Node {
 		set(props, "TimeoutInMinutes", t)
 	}
 	if len(s.cache) > 0 {
-		modes := []string{"LOCAL_CUSTOM_CACHE", "LOCAL_SOURCE_CACHE"}
+		cache := localCache
 		if s.privileged {
-			modes = append(modes, "LOCAL_DOCKER_LAYER_CACHE")
+			cache = localCachePrivileged
 		}
-		set(props, "Cache", mapping("Type", "LOCAL", "Modes", strs(modes)))
+		set(props, "Cache", cache)
 	}
 	if u.batch {
-		set(props, "BuildBatchConfig", mapping("ServiceRole", getAtt("CodeBuildRole", "Arn"), "CombineArtifacts", false, "TimeoutInMins", 480))
+		set(props, "BuildBatchConfig", batchConfig)
 	}
 	return mapping("Type", "AWS::CodeBuild::Project", "Properties", props)
 }
@@ -165,20 +157,19 @@ func (e *emitter) cfnPipeline(p *pipelineDecl) *yamlnode.Node {
 		}
 		set(n, "Triggers", seq(ts...))
 	}
-	set(n, "RoleArn", getAtt("PipelineRole", "Arn"))
-	set(n, "ArtifactStore", mapping("Type", "S3", "Location", ref("ArtifactBucket")))
-	set(n, "Name", sub("${AWS::StackName}"))
+	set(n, "RoleArn", pipelineRoleArn)
+	set(n, "ArtifactStore", pipelineStore)
+	set(n, "Name", pipelineName)
 	return n
 }
 
 // cfnAction converts one pipeline action.
 func (e *emitter) cfnAction(a *action) *yamlnode.Node {
-	t := a.ActionTypeID
 	cfg := mapping()
 	for _, c := range a.Configuration {
 		switch c.k {
 		case "ConnectionArn", "FullRepositoryId", "BranchName":
-			set(cfg, c.k, ref(c.k))
+			set(cfg, c.k, parameterRefs[c.k])
 		case "ProjectName":
 			set(cfg, c.k, ref(e.projectID(a.unit)))
 		default:
@@ -186,8 +177,8 @@ func (e *emitter) cfnAction(a *action) *yamlnode.Node {
 		}
 	}
 	n := mapping("Name", jstr(a.Name),
-		"ActionTypeId", mapping("Category", jstr(t.Category), "Owner", jstr(t.Owner), "Provider", jstr(t.Provider), "Version", jstr(t.Version)),
-		"RunOrder", num(a.RunOrder),
+		"ActionTypeId", actionTypeNode(a.ActionTypeID),
+		"RunOrder", runOrderNode(a.RunOrder),
 		"Configuration", cfg)
 	setArtifacts(n, "InputArtifacts", a.InputArtifacts)
 	setArtifacts(n, "OutputArtifacts", a.OutputArtifacts)
@@ -204,7 +195,11 @@ func setArtifacts(m *yamlnode.Node, key string, refs []artifactRef) {
 	}
 	items := make([]*yamlnode.Node, len(refs))
 	for i, r := range refs {
-		items[i] = mapping("Name", jstr(r.Name))
+		if r.Name == sourceArtifact {
+			items[i] = sourceArtifactItem
+		} else {
+			items[i] = mapping("Name", jstr(r.Name))
+		}
 	}
 	set(m, key, seq(items...))
 }
@@ -249,6 +244,14 @@ func setJStrs(m *yamlnode.Node, key string, ss []string) {
 	set(m, key, seq(items...))
 }
 
+// runOrderNode renders a run order (the usual 1 is shared).
+func runOrderNode(n int) *yamlnode.Node {
+	if n == 1 {
+		return runOrder1
+	}
+	return num(n)
+}
+
 // jstr is a string of the pipeline model as template.yaml holds it (see jsonText).
 func jstr(s string) *yamlnode.Node { return str(jsonText(s)) }
 
@@ -257,8 +260,7 @@ func (e *emitter) schedules(res *yamlnode.Node) {
 	if len(e.w.Triggers.Schedules) == 0 {
 		return
 	}
-	set(res, "SchedulerRole", role("scheduler.amazonaws.com", "actionport-scheduler",
-		statement([]string{"codepipeline:StartPipelineExecution"}, sub("arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"))))
+	set(res, "SchedulerRole", role(schedulerTrust, "actionport-scheduler", statement(startPipeline, schedulerTargetArn)))
 	for i, s := range e.w.Triggers.Schedules {
 		if s.EventBridge == "" {
 			continue
@@ -267,12 +269,9 @@ func (e *emitter) schedules(res *yamlnode.Node) {
 			"Description", truncate(fmt.Sprintf("schedule %q from %s", s.Cron, s.Pos), 512),
 			"ScheduleExpression", "cron("+s.EventBridge+")",
 			"ScheduleExpressionTimezone", "UTC",
-			"FlexibleTimeWindow", mapping("Mode", "OFF"),
+			"FlexibleTimeWindow", scheduleTimeWindow,
 			"State", "ENABLED",
-			"Target", mapping(
-				"Arn", sub("arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}"),
-				"RoleArn", getAtt("SchedulerRole", "Arn"),
-			),
+			"Target", scheduleTargetValue,
 		))
 		set(res, fmt.Sprintf("Schedule%d", i+1), n)
 	}
