@@ -2,10 +2,14 @@ package codepipeline
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/ir"
+	"github.com/actionport/actionport/internal/yamlnode"
 )
 
 // unit is one CodeBuild project (a job, or every combination of a matrix job).
@@ -136,6 +140,41 @@ func (s *jobSpec) shape() string {
 	return b.String()
 }
 
+// sameShape reports whether a.shape() == b.shape(). Specs whose parts are
+// equal have equal shapes; only otherwise are the shapes built and compared.
+func sameShape(a, b *jobSpec) bool {
+	return a.shapeEqual(b) || a.shape() == b.shape()
+}
+
+// shapeEqual reports whether the parts that shape describes are equal.
+func (s *jobSpec) shapeEqual(o *jobSpec) bool {
+	return s.comp == o.comp && s.privileged == o.privileged && slices.Equal(s.inputs, o.inputs) &&
+		slices.EqualFunc(s.outputs, o.outputs, outArtifact.equal) && slices.Equal(s.cache, o.cache) &&
+		slices.Equal(s.exported, o.exported) && len(s.build) == len(o.build) &&
+		slices.EqualFunc(s.pre, o.pre, sameText) && slices.EqualFunc(s.post, o.post, sameText) &&
+		slices.EqualFunc(s.steps, o.steps, nodesEqual) &&
+		maps.Equal(s.refs.secrets, o.refs.secrets) && maps.Equal(s.refs.params, o.refs.params) &&
+		s.job.TimeoutMinutes == o.job.TimeoutMinutes && slices.EqualFunc(s.runtimes, o.runtimes, sameKey)
+}
+
+func (a outArtifact) equal(b outArtifact) bool {
+	return a.name == b.name && a.base == b.base && a.discard == b.discard && slices.Equal(a.files, b.files)
+}
+
+func sameText(a, b command) bool { return a.text == b.text }
+
+func sameKey(a, b kv) bool { return a.k == b.k }
+
+// nodesEqual reports whether two node trees are equal (and so written the same).
+func nodesEqual(a, b *yamlnode.Node) bool {
+	if a == b {
+		return true
+	}
+	return a.Kind == b.Kind && a.Raw == b.Raw && a.Quoted == b.Quoted && a.Value == b.Value &&
+		a.HeadComment == b.HeadComment && a.FootComment == b.FootComment &&
+		slices.EqualFunc(a.Content, b.Content, nodesEqual)
+}
+
 // buildUnits groups the jobs into projects, merging matrix combinations
 // whose buildspecs differ only in values.
 func (e *emitter) buildUnits(jobs []*ir.Job) {
@@ -162,9 +201,9 @@ func (e *emitter) buildUnits(jobs []*ir.Job) {
 			e.addUnit(&unit{name: e.uniqueUnit(sanitize(g[0].Key)), jobs: g, specs: specs})
 			continue
 		}
-		same, first := true, specs[0].shape()
+		same := true
 		for _, s := range specs[1:] {
-			if s.shape() != first {
+			if !sameShape(specs[0], s) {
 				same = false
 				break
 			}
@@ -269,7 +308,11 @@ func (e *emitter) merge(u *unit) {
 		var b strings.Builder
 		b.WriteString(`case "${AP_MATRIX_INDEX:-1}" in`)
 		for i, s := range u.specs {
-			fmt.Fprintf(&b, "\n%d)\n%s\n;;", i+1, s.build[ci].text)
+			b.WriteString("\n")
+			b.WriteString(strconv.Itoa(i + 1))
+			b.WriteString(")\n")
+			b.WriteString(s.build[ci].text)
+			b.WriteString("\n;;")
 		}
 		b.WriteString("\nesac")
 		m.build[ci] = command{text: b.String(), comment: c.comment}

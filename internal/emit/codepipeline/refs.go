@@ -28,14 +28,21 @@ type jobRefs struct {
 	secrets, params map[string]string
 	// actionEnv maps an env name to its value in the action's EnvironmentVariables.
 	actionEnv map[string]string
-	// upstream lists the job keys whose namespaces are read.
-	upstream map[string]bool
 	// unresolved collects references without an equivalent.
 	unresolved []*ir.Ref
 }
 
 func newJobRefs(e *emitter, j *ir.Job) *jobRefs {
-	return &jobRefs{e: e, job: j, secrets: map[string]string{}, params: map[string]string{}, actionEnv: map[string]string{}, upstream: map[string]bool{}}
+	return &jobRefs{e: e, job: j}
+}
+
+// put sets m[k] = v, making the map on first use (most jobs leave some of
+// their maps empty).
+func put(m *map[string]string, k, v string) {
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[k] = v
 }
 
 // SecretID returns the Secrets Manager reference for a GitHub secret: the
@@ -57,21 +64,21 @@ func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
 	switch ref.Kind {
 	case ir.RefSecret:
 		env := "AP_SECRET_" + shell.EnvName(ref.Name)
-		r.secrets[env] = SecretID(r.e.cfg, ref.Name)
+		put(&r.secrets, env, SecretID(r.e.cfg, ref.Name))
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
 			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", SecretID(r.e.cfg, ref.Name))
 		}
 		return binding{env: env}, true
 	case ir.RefVar:
 		env := "AP_VAR_" + shell.EnvName(ref.Name)
-		r.params[env] = ParameterName(ref.Name)
+		put(&r.params, env, ParameterName(ref.Name))
 		return binding{env: env}, true
 	case ir.RefInput:
 		if !r.e.hasInput(ref.Name) {
 			return binding{}, false
 		}
 		env := "AP_INPUT_" + shell.EnvName(ref.Name)
-		r.actionEnv[env] = "#{variables." + ref.Name + "}"
+		put(&r.actionEnv, env, "#{variables."+ref.Name+"}")
 		return binding{env: env}, true
 	case ir.RefJobOutput:
 		p := r.e.jobs[ref.Job]
@@ -79,8 +86,7 @@ func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
 			return binding{}, false
 		}
 		env := "AP_NEEDS_" + shell.EnvName(p.ID) + "_" + shell.EnvName(ref.Name)
-		r.actionEnv[env] = "#{" + namespace(p) + "." + shell.EnvName(ref.Name) + "}"
-		r.upstream[p.Key] = true
+		put(&r.actionEnv, env, "#{"+namespace(p)+"."+shell.EnvName(ref.Name)+"}")
 		return binding{env: env}, true
 	case ir.RefContext:
 		return r.context(ref)
@@ -124,7 +130,7 @@ func (r *jobRefs) context(ref *ir.Ref) (binding, bool) {
 		return binding{lit: row.Lit, isLit: true}, true
 	}
 	if row.Pipeline != "" {
-		r.actionEnv[row.Env] = row.Pipeline
+		put(&r.actionEnv, row.Env, row.Pipeline)
 	}
 	return binding{env: row.Env}, true
 }

@@ -69,19 +69,10 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 	r := &shell.Renderer{Job: j, Refs: s.refs.word}
 
 	// Environment: workflow env overridden by job env.
-	merged := map[string]ir.EnvVar{}
-	var order []string
-	for _, v := range append(append([]ir.EnvVar{}, e.w.Env...), j.Env...) {
-		if _, ok := merged[v.Name]; !ok {
-			order = append(order, v.Name)
-		}
-		merged[v.Name] = v
-	}
 	var dynamic []ir.EnvVar
-	for _, n := range order {
-		v := merged[n]
-		if v.Value.IsLiteral() && envNameOK(n) {
-			s.vars = append(s.vars, kv{n, v.Value.String(nil)})
+	for _, v := range overrideEnv(e.w.Env, j.Env) {
+		if v.Value.IsLiteral() && envNameOK(v.Name) {
+			s.vars = append(s.vars, kv{v.Name, v.Value.String(nil)})
 		} else {
 			dynamic = append(dynamic, v)
 		}
@@ -108,6 +99,22 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 	s.privileged = len(j.Services) > 0 || usesDocker(j)
 	s.refs.report(r.Unresolved)
 	return s
+}
+
+// overrideEnv merges two lists of variables: each name in the place of its
+// first appearance, with its last value.
+func overrideEnv(under, over []ir.EnvVar) []ir.EnvVar {
+	out := make([]ir.EnvVar, 0, len(under)+len(over))
+	for _, l := range [2][]ir.EnvVar{under, over} {
+		for _, v := range l {
+			if i := indexEnv(out, v.Name); i >= 0 {
+				out[i] = v
+			} else {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 func usesDocker(j *ir.Job) bool {
