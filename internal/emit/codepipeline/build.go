@@ -112,12 +112,12 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		if st.Runtime != nil {
 			continue
 		}
-		n := mapping()
+		n := e.mappingCap(8) // name, id, if, uses/run, with/shell, working-directory, env, ...
 		if st.Name != "" {
-			set(n, "name", st.Name)
+			e.setStr(n, "name", st.Name)
 		}
 		if st.ID != "" {
-			set(n, "id", st.ID)
+			e.setStr(n, "id", st.ID)
 		}
 		cond := ""
 		if st.If != nil {
@@ -130,36 +130,36 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			cond = jobIf
 		}
 		if cond != "" {
-			set(n, "if", cond)
+			e.setStr(n, "if", cond)
 		}
 		if st.Kind == ir.StepAction {
-			set(n, "uses", st.Uses)
+			e.setStr(n, "uses", st.Uses)
 			if len(st.With) > 0 {
-				w := mapping()
+				w := e.mappingCap(len(st.With))
 				for _, x := range st.With {
-					set(w, x.Name, s.refs.actionExpr(x.Value))
+					e.setStr(w, x.Name, s.refs.actionExpr(x.Value))
 				}
-				set(n, "with", w)
+				e.set(n, "with", w)
 			}
 		} else {
-			set(n, "run", s.refs.actionExpr(st.Run))
+			e.setStr(n, "run", s.refs.actionExpr(st.Run))
 			if st.Shell != "" {
-				set(n, "shell", st.Shell)
+				e.setStr(n, "shell", st.Shell)
 			}
 			if st.WorkingDirectory != "" {
-				set(n, "working-directory", st.WorkingDirectory)
+				e.setStr(n, "working-directory", st.WorkingDirectory)
 			} else if j.Defaults.WorkingDirectory != "" {
-				set(n, "working-directory", j.Defaults.WorkingDirectory)
+				e.setStr(n, "working-directory", j.Defaults.WorkingDirectory)
 			}
 		}
 		if len(base)+len(st.Env) > 0 {
-			set(n, "env", s.envNode(base, baseText, st.Env))
+			e.set(n, "env", e.envNode(s, base, baseText, st.Env))
 		}
 		if st.ContinueOnError {
-			set(n, "continue-on-error", true)
+			e.set(n, "continue-on-error", e.boolean(true))
 		}
 		if st.TimeoutMinutes > 0 {
-			set(n, "timeout-minutes", st.TimeoutMinutes)
+			e.set(n, "timeout-minutes", e.num(st.TimeoutMinutes))
 		}
 		for k := 0; k < len(dropped); k++ {
 			if dropped[k].After < i {
@@ -173,7 +173,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		s.steps = append(s.steps, n)
 	}
 	if len(s.steps) == 0 {
-		s.steps = append(s.steps, mapping("name", "no steps", "run", "true"))
+		s.steps = append(s.steps, e.mapping("name", "no steps", "run", "true"))
 	}
 	for _, d := range dropped {
 		addComment(s.steps[len(s.steps)-1], commentLines(d.Reason, d.Rule, d.YAML))
@@ -227,10 +227,10 @@ func (e *emitter) services(s *jobSpec, r *shell.Renderer) {
 }
 
 // commandNodes renders commands as a YAML sequence with their comments.
-func commandNodes(cmds []command) *yamlnode.Node {
-	s := seq()
+func (b *nodes) commandNodes(cmds []command) *yamlnode.Node {
+	s := b.seq()
 	for _, c := range cmds {
-		n := str(c.text)
+		n := b.str(c.text)
 		addComment(n, c.comment)
 		s.Content = append(s.Content, n)
 	}
@@ -255,24 +255,24 @@ func firstEnv(vars []ir.EnvVar) []ir.EnvVar {
 // has no duplicate key. A name keeps its first place and takes the step's
 // last value for it. The job's values are rendered once per job, on first
 // use (text holds them).
-func (s *jobSpec) envNode(base []ir.EnvVar, text []*string, step []ir.EnvVar) *yamlnode.Node {
-	m := mapping()
+func (e *emitter) envNode(s *jobSpec, base []ir.EnvVar, text []*string, step []ir.EnvVar) *yamlnode.Node {
+	m := e.mappingCap(len(base) + len(step))
 	for i, v := range base {
 		if j := lastEnv(step, v.Name); j >= 0 {
-			set(m, v.Name, s.refs.actionExpr(step[j].Value))
+			e.setStr(m, v.Name, s.refs.actionExpr(step[j].Value))
 			continue
 		}
 		if text[i] == nil {
 			t := s.refs.actionExpr(v.Value)
 			text[i] = &t
 		}
-		set(m, v.Name, *text[i])
+		e.setStr(m, v.Name, *text[i])
 	}
 	for j, v := range step {
 		if indexEnv(base, v.Name) >= 0 || indexEnv(step[:j], v.Name) >= 0 {
 			continue
 		}
-		set(m, v.Name, s.refs.actionExpr(step[lastEnv(step, v.Name)].Value))
+		e.setStr(m, v.Name, s.refs.actionExpr(step[lastEnv(step, v.Name)].Value))
 	}
 	return m
 }

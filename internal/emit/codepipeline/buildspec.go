@@ -12,88 +12,88 @@ import (
 // buildspecDoc renders a unit's buildspec.
 func (e *emitter) buildspecDoc(u *unit) *yamlnode.Node {
 	s := u.merged
-	doc := mapping("version", buildspecVersion)
-	env := mapping("shell", "bash")
+	doc := e.mappingCap(6, "version", buildspecVersion)
+	env := e.mappingCap(5, "shell", "bash")
 	if len(s.vars) > 0 {
-		v := mapping()
+		v := e.mappingCap(len(s.vars))
 		for _, x := range s.vars {
-			set(v, x.k, x.v)
+			e.setStr(v, x.k, x.v)
 		}
-		set(env, "variables", v)
+		e.set(env, "variables", v)
 	}
 	if len(s.refs.params) > 0 {
-		v := mapping()
+		v := e.mappingCap(len(s.refs.params))
 		for _, x := range sortedKV(s.refs.params) {
-			set(v, x.k, x.v)
+			e.setStr(v, x.k, x.v)
 		}
-		set(env, "parameter-store", v)
+		e.set(env, "parameter-store", v)
 	}
 	if len(s.refs.secrets) > 0 {
-		v := mapping()
+		v := e.mappingCap(len(s.refs.secrets))
 		for _, x := range sortedKV(s.refs.secrets) {
-			set(v, x.k, x.v)
+			e.setStr(v, x.k, x.v)
 		}
-		set(env, "secrets-manager", v)
+		e.set(env, "secrets-manager", v)
 	}
 	if len(s.exported) > 0 {
-		set(env, "exported-variables", strs(s.exported))
+		e.set(env, "exported-variables", e.strs(s.exported))
 	}
-	set(doc, "env", env)
+	e.set(doc, "env", env)
 	if u.batch {
 		idx := make([]string, len(u.jobs))
 		for i := range idx {
 			idx[i] = fmt.Sprint(i + 1)
 		}
-		set(doc, "batch", mapping("fast-fail", false, "build-matrix", mapping("dynamic", mapping("env", mapping("variables", mapping("AP_MATRIX_INDEX", strs(idx)))))))
+		e.set(doc, "batch", e.mapping("fast-fail", false, "build-matrix", e.mapping("dynamic", e.mapping("env", e.mapping("variables", e.mapping("AP_MATRIX_INDEX", e.strs(idx)))))))
 	}
-	phases := mapping()
+	phases := e.mappingCap(4)
 	if len(s.runtimes) > 0 {
-		rv := mapping()
+		rv := e.mappingCap(len(s.runtimes))
 		for _, x := range s.runtimes {
-			set(rv, x.k, x.v)
+			e.setStr(rv, x.k, x.v)
 		}
-		set(phases, "install", mapping("runtime-versions", rv))
+		e.set(phases, "install", e.mapping("runtime-versions", rv))
 	}
 	if len(s.pre) > 0 {
-		set(phases, "pre_build", mapping("commands", commandNodes(s.pre)))
+		e.set(phases, "pre_build", e.mapping("commands", e.commandNodes(s.pre)))
 	}
 	if s.steps != nil {
-		set(phases, "build", mapping("steps", seq(s.steps...)))
+		e.set(phases, "build", e.mapping("steps", e.seq(s.steps...)))
 	} else {
 		build := s.build
 		if u.batch {
 			build = append([]command{build[0], {text: matrixCase(u.matrixVars), comment: "# actionport: values of this matrix combination"}}, build[1:]...)
 		}
-		set(phases, "build", mapping("commands", commandNodes(build)))
+		e.set(phases, "build", e.mapping("commands", e.commandNodes(build)))
 	}
 	if len(s.post) > 0 {
-		set(phases, "post_build", mapping("commands", commandNodes(s.post)))
+		e.set(phases, "post_build", e.mapping("commands", e.commandNodes(s.post)))
 	}
-	set(doc, "phases", phases)
+	e.set(doc, "phases", phases)
 	if len(s.outputs) > 0 {
-		art := artifactNode(s.outputs[0])
+		art := e.artifactNode(s.outputs[0])
 		if len(s.outputs) > 1 {
-			sec := mapping()
+			sec := e.mappingCap(len(s.outputs))
 			for _, o := range s.outputs {
-				set(sec, o.name, artifactNode(o))
+				e.set(sec, o.name, e.artifactNode(o))
 			}
-			set(art, "secondary-artifacts", sec)
+			e.set(art, "secondary-artifacts", sec)
 		}
-		set(doc, "artifacts", art)
+		e.set(doc, "artifacts", art)
 	}
 	if len(s.cache) > 0 {
-		set(doc, "cache", mapping("paths", strs(s.cache)))
+		e.set(doc, "cache", e.mapping("paths", e.strs(s.cache)))
 	}
 	return doc
 }
 
-func artifactNode(o outArtifact) *yamlnode.Node {
-	n := mapping("files", strs(o.files))
+func (b *nodes) artifactNode(o outArtifact) *yamlnode.Node {
+	n := b.mapping("files", b.strs(o.files))
 	if o.base != "" {
-		set(n, "base-directory", o.base)
+		b.setStr(n, "base-directory", o.base)
 	}
 	if o.discard {
-		set(n, "discard-paths", "yes")
+		b.setStr(n, "discard-paths", "yes")
 	}
 	return n
 }

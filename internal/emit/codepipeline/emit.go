@@ -29,6 +29,8 @@ type Options struct {
 const RuleEmpty = "codepipeline-empty"
 
 type emitter struct {
+	nodes // makes the documents' nodes
+
 	w    *ir.Workflow
 	opts Options
 	cfg  *config.Config

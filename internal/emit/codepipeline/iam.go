@@ -7,46 +7,48 @@ import (
 	"github.com/actionport/actionport/internal/yamlnode"
 )
 
-func sub(s string) *yamlnode.Node       { return mapping("Fn::Sub", s) }
-func ref(s string) *yamlnode.Node       { return mapping("Ref", s) }
-func getAtt(r, a string) *yamlnode.Node { return mapping("Fn::GetAtt", strs([]string{r, a})) }
+func (b *nodes) sub(s string) *yamlnode.Node { return b.mapping("Fn::Sub", s) }
+func (b *nodes) ref(s string) *yamlnode.Node { return b.mapping("Ref", s) }
+func (b *nodes) getAtt(r, a string) *yamlnode.Node {
+	return b.mapping("Fn::GetAtt", b.strs([]string{r, a}))
+}
 
 // statement allows actions (a sequence of strings) on resources.
-func statement(actions *yamlnode.Node, resources ...*yamlnode.Node) *yamlnode.Node {
-	return mapping("Effect", "Allow", "Action", actions, "Resource", seq(resources...))
+func (b *nodes) statement(actions *yamlnode.Node, resources ...*yamlnode.Node) *yamlnode.Node {
+	return b.mapping("Effect", "Allow", "Action", actions, "Resource", b.seq(resources...))
 }
 
 // trustPolicy lets service assume a role.
-func trustPolicy(service string) *yamlnode.Node {
-	return mapping("Version", "2012-10-17", "Statement", seq(mapping(
-		"Effect", "Allow", "Principal", mapping("Service", service), "Action", "sts:AssumeRole")))
+func (b *nodes) trustPolicy(service string) *yamlnode.Node {
+	return b.mapping("Version", "2012-10-17", "Statement", b.seq(b.mapping(
+		"Effect", "Allow", "Principal", b.mapping("Service", service), "Action", "sts:AssumeRole")))
 }
 
 // role is an IAM role with one inline policy.
-func role(trust *yamlnode.Node, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
-	return mapping("Type", "AWS::IAM::Role", "Properties", mapping(
+func (b *nodes) role(trust *yamlnode.Node, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
+	return b.mapping("Type", "AWS::IAM::Role", "Properties", b.mapping(
 		"AssumeRolePolicyDocument", trust,
-		"Policies", seq(mapping("PolicyName", policy, "PolicyDocument", mapping("Version", "2012-10-17", "Statement", seq(statements...)))),
+		"Policies", b.seq(b.mapping("PolicyName", policy, "PolicyDocument", b.mapping("Version", "2012-10-17", "Statement", b.seq(statements...)))),
 	))
 }
 
-func projectArn(u *unit) *yamlnode.Node {
-	return sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/${AWS::StackName}-" + u.name)
+func (b *nodes) projectArn(u *unit) *yamlnode.Node {
+	return b.sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/${AWS::StackName}-" + u.name)
 }
 
 func subEscape(s string) string { return strings.ReplaceAll(s, "${", "${!") }
 
 // secretArn is the IAM resource for a Secrets Manager reference (secret-id[:json-key...]).
-func secretArn(id string) *yamlnode.Node {
+func (b *nodes) secretArn(id string) *yamlnode.Node {
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.Split(id, ":")
 		if len(parts) > 7 {
 			parts = parts[:7]
 		}
-		return str(strings.Join(parts, ":") + "*")
+		return b.str(strings.Join(parts, ":") + "*")
 	}
 	name, _, _ := strings.Cut(id, ":")
-	return sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + subEscape(name) + "-??????")
+	return b.sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + subEscape(name) + "-??????")
 }
 
 // codeBuildRole grants the projects exactly what the workflow uses.
@@ -54,10 +56,10 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 	var logs []*yamlnode.Node
 	for _, u := range e.units {
 		g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${AWS::StackName}-" + u.name
-		logs = append(logs, sub(g), sub(g+":*"))
+		logs = append(logs, e.sub(g), e.sub(g+":*"))
 	}
 	st := []*yamlnode.Node{
-		statement(logsActions, logs...),
+		e.statement(logsActions, logs...),
 		buildArtifactObjects,
 		buildArtifactBucket,
 	}
@@ -80,16 +82,16 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 	if len(secrets) > 0 {
 		var rs []*yamlnode.Node
 		for _, id := range sortedKeys(secrets) {
-			rs = append(rs, secretArn(id))
+			rs = append(rs, e.secretArn(id))
 		}
-		st = append(st, statement(secretsActions, rs...))
+		st = append(st, e.statement(secretsActions, rs...))
 	}
 	if len(params) > 0 {
 		var rs []*yamlnode.Node
 		for _, p := range sortedKeys(params) {
-			rs = append(rs, sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
+			rs = append(rs, e.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
 		}
-		st = append(st, statement(ssmActions, rs...))
+		st = append(st, e.statement(ssmActions, rs...))
 	}
 	if connection {
 		st = append(st, buildConnection)
@@ -100,32 +102,32 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 	case len(e.assumed) > 0:
 		var rs []*yamlnode.Node
 		for _, a := range sortedKeys(e.assumed) {
-			rs = append(rs, str(a))
+			rs = append(rs, e.str(a))
 		}
-		st = append(st, statement(assumeActions, rs...))
+		st = append(st, e.statement(assumeActions, rs...))
 	}
 	if batch {
 		var rs []*yamlnode.Node
 		for _, u := range e.units {
 			if u.batch {
-				rs = append(rs, projectArn(u))
+				rs = append(rs, e.projectArn(u))
 			}
 		}
-		st = append(st, statement(batchActions, rs...))
+		st = append(st, e.statement(batchActions, rs...))
 	}
-	return role(codeBuildTrust, "actionport-codebuild", st...)
+	return e.role(codeBuildTrust, "actionport-codebuild", st...)
 }
 
 // pipelineRole lets the pipeline use the bucket, the connection and the projects.
 func (e *emitter) pipelineRole() *yamlnode.Node {
 	var projects []*yamlnode.Node
 	for _, u := range e.units {
-		projects = append(projects, projectArn(u))
+		projects = append(projects, e.projectArn(u))
 	}
-	return role(codePipelineTrust, "actionport-pipeline",
+	return e.role(codePipelineTrust, "actionport-pipeline",
 		pipelineArtifactObjects,
 		pipelineArtifactBucket,
-		statement(projectActions, projects...),
+		e.statement(projectActions, projects...),
 		pipelineConnection,
 	)
 }

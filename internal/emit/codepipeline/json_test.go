@@ -59,9 +59,9 @@ func referenceCfnPipeline(t testing.TB, e *emitter, p pipelineDecl) *yamlnode.No
 		t.Fatal(err)
 	}
 	referencePascal(n, false)
-	set(n, "RoleArn", getAtt("PipelineRole", "Arn"))
-	set(n, "ArtifactStore", mapping("Type", "S3", "Location", ref("ArtifactBucket")))
-	set(n, "Name", sub("${AWS::StackName}"))
+	e.set(n, "RoleArn", e.getAtt("PipelineRole", "Arn"))
+	e.set(n, "ArtifactStore", e.mapping("Type", "S3", "Location", e.ref("ArtifactBucket")))
+	e.set(n, "Name", e.sub("${AWS::StackName}"))
 	// Drop the first Name, RoleArn and ArtifactStore (set again above).
 	keep := n.Content[:0]
 	limit := len(n.Content) - 6
@@ -79,9 +79,9 @@ func referenceCfnPipeline(t testing.TB, e *emitter, p pipelineDecl) *yamlnode.No
 			for i := 0; i+1 < len(cfg.Content); i += 2 {
 				switch cfg.Content[i].Value {
 				case "ConnectionArn", "FullRepositoryId", "BranchName":
-					cfg.Content[i+1] = ref(cfg.Content[i].Value)
+					cfg.Content[i+1] = e.ref(cfg.Content[i].Value)
 				case "ProjectName":
-					cfg.Content[i+1] = ref(e.projectID(p.Stages[si].Actions[ai].unit))
+					cfg.Content[i+1] = e.ref(e.projectID(p.Stages[si].Actions[ai].unit))
 				}
 			}
 		}
@@ -122,7 +122,7 @@ func referenceJSONValue(dec *json.Decoder, tok json.Token) (*yamlnode.Node, erro
 				return n, nil
 			}
 			if kind == yamlnode.MappingNode {
-				n.Content = append(n.Content, str(tok.(string)))
+				n.Content = append(n.Content, yamlnode.Str(tok.(string)))
 				if tok, err = dec.Token(); err != nil {
 					return nil, err
 				}
@@ -134,11 +134,11 @@ func referenceJSONValue(dec *json.Decoder, tok json.Token) (*yamlnode.Node, erro
 			n.Content = append(n.Content, c)
 		}
 	case string:
-		return str(t), nil
+		return yamlnode.Str(t), nil
 	case json.Number:
 		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: string(t)}, nil
 	case bool:
-		return boolean(t), nil
+		return yamlnode.Bool(t), nil
 	default:
 		return &yamlnode.Node{Kind: yamlnode.ScalarNode, Raw: true, Value: "null"}, nil
 	}

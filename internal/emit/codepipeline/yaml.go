@@ -2,6 +2,7 @@ package codepipeline
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/actionport/actionport/internal/yamlnode"
@@ -12,57 +13,143 @@ import (
 // text, quotes for text that YAML 1.1 readers such as cfn-lint's would read as
 // another type ("yes", "on", "1.0").
 var (
-	str     = yamlnode.Str
-	num     = yamlnode.Int
-	boolean = yamlnode.Bool
-	seq     = yamlnode.Seq
-	get     = yamlnode.Get
-	encode  = yamlnode.Encode
+	get    = yamlnode.Get
+	encode = yamlnode.Encode
 )
+
+// nodes makes the YAML nodes of one conversion (the emitter embeds one). It
+// hands out nodes, and the slices that hold a collection's content, from
+// chunks: one allocation per chunk instead of one or two per node (a
+// corpus conversion makes some 200k nodes). A conversion's nodes become
+// garbage together when its files are written.
+type nodes struct {
+	free    []yamlnode.Node
+	content []*yamlnode.Node
+}
+
+// Chunk sizes: about an eighth of the nodes of a typical conversion.
+const (
+	nodeChunk    = 128
+	contentChunk = 512
+)
+
+// node returns a new node of kind k.
+func (b *nodes) node(k yamlnode.Kind) *yamlnode.Node {
+	if len(b.free) == 0 {
+		b.free = make([]yamlnode.Node, nodeChunk)
+	}
+	n := &b.free[0]
+	b.free = b.free[1:]
+	n.Kind = k
+	return n
+}
+
+// slots returns an empty content slice with room for n nodes. Appending
+// beyond that moves the content to a slice of its own.
+func (b *nodes) slots(n int) []*yamlnode.Node {
+	if n > contentChunk/8 {
+		return make([]*yamlnode.Node, 0, n)
+	}
+	if len(b.content) < n {
+		b.content = make([]*yamlnode.Node, contentChunk)
+	}
+	s := b.content[:0:n]
+	b.content = b.content[n:]
+	return s
+}
+
+// str returns a string scalar (see yamlnode.Str).
+func (b *nodes) str(s string) *yamlnode.Node {
+	n := b.node(yamlnode.ScalarNode)
+	n.Value = s
+	return n
+}
+
+// num returns an integer scalar.
+func (b *nodes) num(i int) *yamlnode.Node {
+	n := b.node(yamlnode.ScalarNode)
+	n.Raw, n.Value = true, strconv.Itoa(i)
+	return n
+}
+
+// boolean returns a boolean scalar.
+func (b *nodes) boolean(v bool) *yamlnode.Node {
+	n := b.node(yamlnode.ScalarNode)
+	n.Raw, n.Value = true, strconv.FormatBool(v)
+	return n
+}
+
+// seq returns a sequence of items.
+func (b *nodes) seq(items ...*yamlnode.Node) *yamlnode.Node {
+	n := b.node(yamlnode.SequenceNode)
+	n.Content = append(b.slots(len(items)), items...)
+	return n
+}
+
+// strs returns a sequence of strings.
+func (b *nodes) strs(ss []string) *yamlnode.Node {
+	n := b.node(yamlnode.SequenceNode)
+	n.Content = b.slots(len(ss))
+	for _, s := range ss {
+		n.Content = append(n.Content, b.str(s))
+	}
+	return n
+}
 
 // mapping builds a mapping from alternating keys (string) and values
 // (*yamlnode.Node, string, int or bool), with room for one more entry.
-func mapping(kv ...any) *yamlnode.Node {
-	m := &yamlnode.Node{Kind: yamlnode.MappingNode, Content: make([]*yamlnode.Node, 0, len(kv)+2)}
+func (b *nodes) mapping(kv ...any) *yamlnode.Node {
+	return b.mappingCap(len(kv)/2+1, kv...)
+}
+
+// mappingCap is mapping with room for entries key: value pairs.
+func (b *nodes) mappingCap(entries int, kv ...any) *yamlnode.Node {
+	m := b.node(yamlnode.MappingNode)
+	m.Content = b.slots(max(2*entries, len(kv)))
 	for i := 0; i+1 < len(kv); i += 2 {
-		set(m, kv[i].(string), kv[i+1])
+		b.set(m, kv[i].(string), b.value(kv[i+1]))
 	}
 	return m
 }
 
-// set appends key: value to mapping m (a nil value is skipped). The key
-// node may be shared (see keyNode): never modify it.
-func set(m *yamlnode.Node, key string, v any) {
-	var n *yamlnode.Node
+// value is the node of a mapping value given as *yamlnode.Node, string, int or bool.
+func (b *nodes) value(v any) *yamlnode.Node {
 	switch x := v.(type) {
 	case *yamlnode.Node:
-		n = x
+		return x
 	case string:
-		n = str(x)
+		return b.str(x)
 	case int:
-		n = num(x)
+		return b.num(x)
 	case bool:
-		n = boolean(x)
-	default:
-		panic(fmt.Sprintf("codepipeline: unsupported YAML value %T", v))
+		return b.boolean(x)
 	}
-	if n == nil {
-		return
-	}
-	m.Content = append(m.Content, keyNode(key), n)
+	panic(fmt.Sprintf("codepipeline: unsupported YAML value %T", v))
 }
 
-// keyNode returns the node for a mapping key: one shared node for each key
-// the documents repeat (most keys; there are some 120k per corpus), a new
-// node for others. Shared key nodes are Raw, written as is: each is plain
-// text that the writer would write unquoted (yaml_test.go checks it).
-func keyNode(key string) *yamlnode.Node {
+// set appends key: v to mapping m. The key node may be shared (see
+// keyNode): never modify it.
+func (b *nodes) set(m *yamlnode.Node, key string, v *yamlnode.Node) {
+	m.Content = append(m.Content, b.key(key), v)
+}
+
+// setStr appends key: s to mapping m.
+func (b *nodes) setStr(m *yamlnode.Node, key, s string) {
+	b.set(m, key, b.str(s))
+}
+
+// key returns the node of a mapping key: shared (see keyNode) or new.
+func (b *nodes) key(key string) *yamlnode.Node {
 	if n := sharedKeys[key]; n != nil {
 		return n
 	}
-	return str(key)
+	return b.str(key)
 }
 
+// Most mapping keys (some 120k of a corpus conversion) are the same few
+// names: each has one shared node. Shared key nodes are Raw, written as is:
+// each is plain text that the writer would write unquoted (yaml_test.go
+// checks it).
 // sharedKeys holds the shared key nodes. A key that takes a comment must
 // not be among them (no key here does; see template's Pipeline resource).
 var sharedKeys = func() map[string]*yamlnode.Node {
@@ -98,8 +185,6 @@ var sharedKeys = func() map[string]*yamlnode.Node {
 	}
 	return m
 }()
-
-func strs(ss []string) *yamlnode.Node { return yamlnode.Strs(ss...) }
 
 // commentLines renders an untranslated item as "# actionport: reason" plus
 // its original YAML, each line prefixed with "#   ".
