@@ -5,16 +5,31 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
 
+	"github.com/actionport/actionport/internal/fsutil"
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// maxInlineDepth bounds composite actions that use other composite actions.
-const maxInlineDepth = 5
+// Limits of inlining local composite actions. Each level of nesting can
+// multiply the steps (an action of 30 steps each using an action of 30
+// steps...), so besides the depth, the steps inlined and the actions
+// inlined over one translation are bounded.
+const (
+	// maxInlineDepth bounds composite actions that use other composite actions.
+	maxInlineDepth = 5
+	// MaxInlinedSteps bounds the steps that inlining adds to one workflow.
+	MaxInlinedSteps = 20_000
+	// MaxInlinedActions bounds the composite actions inlined in one workflow
+	// (each use counts, also inside other actions and matrix combinations).
+	MaxInlinedActions = 5_000
+)
 
 // compositeAction is the part of a local action.yml that inlining needs.
 type compositeAction struct {
@@ -27,54 +42,129 @@ type compositeAction struct {
 	} `yaml:"runs"`
 }
 
-// readLocalAction loads ./path/action.yml (or .yaml) below the repository root.
-func (t *translator) readLocalAction(uses string) (*compositeAction, string, error) {
-	if t.opts.RepoRoot == "" {
-		return nil, "", errors.New("the repository root is unknown (convert from the repository so .github/workflows is found)")
+// loadedAction is a local action read and parsed once per translation.
+type loadedAction struct {
+	path   string // the action.yml read
+	action *compositeAction
+	steps  []*actionlint.Step // parsed steps of a composite action
+	err    error
+}
+
+// inlineState is what inlining keeps over one translation: the actions read
+// (by directory), the actions being inlined (to find cycles) and the
+// budgets spent.
+type inlineState struct {
+	actions map[string]*loadedAction
+	// expanded memoizes expandedSteps.
+	expanded map[expansion]int
+	stack    []string // directories of the actions being inlined, outermost first
+	steps    int
+	uses     int
+}
+
+// inlineStates holds the inlineState of each translation that inlines, by a
+// weak pointer to its translator; an entry goes when its translator does.
+// (The translator struct is shared with the rest of the front end; the
+// state lives here so that inlining keeps its bookkeeping to itself.)
+var inlineStates sync.Map // weak.Pointer[translator] -> *inlineState
+
+func (t *translator) inlining() *inlineState {
+	key := weak.Make(t)
+	if s, ok := inlineStates.Load(key); ok {
+		return s.(*inlineState)
 	}
-	dir := filepath.Join(t.opts.RepoRoot, filepath.FromSlash(uses))
-	rel, err := filepath.Rel(t.opts.RepoRoot, dir)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, "", fmt.Errorf("%s is outside the repository", uses)
+	s := &inlineState{actions: map[string]*loadedAction{}, expanded: map[expansion]int{}}
+	inlineStates.Store(key, s)
+	runtime.AddCleanup(t, func(k weak.Pointer[translator]) { inlineStates.Delete(k) }, key)
+	return s
+}
+
+// actionDir resolves ./path below the repository root: the directory, with
+// symbolic links resolved, which must stay inside the repository.
+func (t *translator) actionDir(uses string) (string, error) {
+	root := t.opts.RepoRoot
+	if root == "" {
+		return "", errors.New("the repository root is unknown (convert from the repository so .github/workflows is found)")
 	}
+	dir := filepath.Join(root, filepath.FromSlash(uses))
+	if !within(root, dir) {
+		return "", fmt.Errorf("%s is outside the repository", uses)
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", fmt.Errorf("resolving the repository root %s: %w", root, err)
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("no action.yml in %s", dir)
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolving %s: %w", dir, err)
+	}
+	if !within(realRoot, realDir) {
+		return "", fmt.Errorf("%s leads outside the repository (to %s, through a symbolic link)", uses, realDir)
+	}
+	return realDir, nil
+}
+
+// within reports whether path is dir or below it (both clean, and both
+// absolute or both relative).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// load reads and parses the action in dir (action.yml or action.yaml) once
+// per translation.
+func (s *inlineState) load(dir string) *loadedAction {
+	if a := s.actions[dir]; a != nil {
+		return a
+	}
+	a := readLocalAction(dir)
+	s.actions[dir] = a
+	return a
+}
+
+// readLocalAction reads dir/action.yml (or .yaml): a regular file within the
+// size and shape limits of a workflow; for a composite action, its steps are
+// parsed too.
+func readLocalAction(dir string) *loadedAction {
 	for _, name := range []string{"action.yml", "action.yaml"} {
 		p := filepath.Join(dir, name)
-		b, err := os.ReadFile(p)
+		b, err := fsutil.ReadFile(p, MaxInputBytes)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
+		a := &loadedAction{path: p}
 		if err != nil {
-			return nil, "", fmt.Errorf("reading %s: %w", p, err)
+			a.err = err
+			return a
 		}
-		if len(b) > MaxInputBytes {
-			return nil, "", fmt.Errorf("%s is larger than %d bytes", p, MaxInputBytes)
+		if lerr := checkYAMLLimits(b); lerr != nil {
+			a.err = fmt.Errorf("%s:%d:%d: %s", p, lerr.line, lerr.col, lerr.msg)
+			return a
 		}
-		var a compositeAction
-		if err := yaml.Unmarshal(b, &a); err != nil {
-			return nil, "", fmt.Errorf("parsing %s: %w", p, err)
+		var c compositeAction
+		if err := yaml.Unmarshal(b, &c); err != nil {
+			a.err = fmt.Errorf("parsing %s: %s", p, oneLine(err.Error()))
+			return a
 		}
-		return &a, p, nil
+		a.action = &c
+		if c.Runs.Using != "composite" {
+			return a
+		}
+		a.steps, a.err = parseCompositeSteps(p, &c.Runs.Steps)
+		return a
 	}
-	return nil, "", fmt.Errorf("no action.yml in %s", dir)
+	return &loadedAction{err: fmt.Errorf("no action.yml in %s", dir)}
 }
 
-// inlineComposite replaces a local composite action step by its steps, with
-// ${{ inputs.x }} bound to the caller's with: values or the action's defaults.
-// Positions of the inlined steps point at the calling step.
-func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *scope, after int) error {
-	if t.inlineDepth >= maxInlineDepth {
-		return fmt.Errorf("composite actions nest deeper than %d levels", maxInlineDepth)
-	}
-	a, path, err := t.readLocalAction(uses)
+// parseCompositeSteps parses the steps of a composite action with
+// actionlint's parser, as the steps of a job.
+func parseCompositeSteps(path string, steps *yaml.Node) ([]*actionlint.Step, error) {
+	stepsYAML, err := yaml.Marshal(steps)
 	if err != nil {
-		return err
-	}
-	if a.Runs.Using != "composite" {
-		return fmt.Errorf("%s is a %q action; only composite actions can be inlined", path, a.Runs.Using)
-	}
-	stepsYAML, err := yaml.Marshal(&a.Runs.Steps)
-	if err != nil {
-		return fmt.Errorf("reading steps of %s: %w", path, err)
+		return nil, fmt.Errorf("reading steps of %s: %w", path, err)
 	}
 	var b strings.Builder
 	b.WriteString("on: push\njobs:\n  inline:\n    runs-on: ubuntu-latest\n    steps:\n")
@@ -87,10 +177,57 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 		if len(errs) > 0 {
 			msg = errs[0].Message
 		}
-		return fmt.Errorf("%s: %s", path, msg)
+		return nil, fmt.Errorf("%s: %s", path, msg)
 	}
+	return w.Jobs["inline"].Steps, nil
+}
+
+// oneLine joins the lines of a multi-line error message (yaml.v3 lists its
+// unmarshal errors on separate lines) so that a diagnostic stays one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// inlineComposite replaces a local composite action step by its steps, with
+// ${{ inputs.x }} bound to the caller's with: values or the action's defaults.
+// Positions of the inlined steps point at the calling step.
+func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *scope, after int) error {
+	if t.inlineDepth >= maxInlineDepth {
+		return fmt.Errorf("composite actions nest deeper than %d levels", maxInlineDepth)
+	}
+	s := t.inlining()
+	if s.uses >= MaxInlinedActions {
+		return fmt.Errorf("the workflow already inlined %d local actions, the limit", MaxInlinedActions)
+	}
+	s.uses++
+	dir, err := t.actionDir(uses)
+	if err != nil {
+		return err
+	}
+	for i, d := range s.stack {
+		if d == dir {
+			return fmt.Errorf("the action uses itself (%s)", cycleText(t.opts.RepoRoot, append(s.stack[i:], dir)))
+		}
+	}
+	a := s.load(dir)
+	if a.err != nil {
+		return a.err
+	}
+	if a.action.Runs.Using != "composite" {
+		return fmt.Errorf("%s is a %q action; only composite actions can be inlined", a.path, a.action.Runs.Using)
+	}
+	// The whole expansion must fit, checked before any of it is inlined: a
+	// check per step would fail (and report) once per remaining step of
+	// every action under way, thousands of times for a fan-out.
+	if n := t.expandedSteps(s, dir, maxInlineDepth-1-t.inlineDepth); s.steps+n > MaxInlinedSteps {
+		if n > MaxInlinedSteps {
+			return fmt.Errorf("with the local actions it uses, it expands to more than %d steps, the most inlined into one workflow", MaxInlinedSteps)
+		}
+		return fmt.Errorf("with the local actions it uses, it expands to %d steps; with the %d steps inlined before it, that passes %d, the most inlined into one workflow", n, s.steps, MaxInlinedSteps)
+	}
+	s.steps += len(a.steps)
 	inputs := map[string]ir.Value{}
-	for name, in := range a.Inputs {
+	for name, in := range a.action.Inputs {
 		inputs[strings.ToLower(name)] = ir.Literal(in.Default)
 	}
 	for _, w := range call.With {
@@ -102,10 +239,65 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	callPos := call.Pos // a copy: call may live on the caller's stack
 	t.posOverride = &callPos
 	t.inlineDepth++
-	defer func() { t.posOverride = saved; t.inlineDepth-- }()
-	t.diag(ruleLocalAction, infoSev, call.Pos, "local composite action %s was inlined (%d steps)", uses, len(w.Jobs["inline"].Steps))
-	t.steps(j, w.Jobs["inline"].Steps, &inner)
+	s.stack = append(s.stack, dir)
+	defer func() { t.posOverride = saved; t.inlineDepth--; s.stack = s.stack[:len(s.stack)-1] }()
+	t.diag(ruleLocalAction, infoSev, call.Pos, "local composite action %s was inlined (%d steps)", uses, len(a.steps))
+	t.steps(j, a.steps, &inner)
 	return nil
+}
+
+// expandedSteps is the number of steps the action in dir expands to when
+// inlined with levels more levels of nesting allowed below it, the local
+// actions it uses inlined in turn (1 for a step that cannot be: it stays
+// as one dropped step), saturating at MaxInlinedSteps+1. Results are
+// memoized; a cycle counts its repeated use as one step.
+func (t *translator) expandedSteps(s *inlineState, dir string, levels int) int {
+	key := expansion{dir, levels}
+	if n, ok := s.expanded[key]; ok {
+		return n
+	}
+	s.expanded[key] = 1 // while in progress: a cycle
+	n := 0
+	for _, st := range s.load(dir).steps {
+		n++
+		e, ok := st.Exec.(*actionlint.ExecAction)
+		if !ok || e.Uses == nil || levels == 0 {
+			continue
+		}
+		if u := e.Uses.Value; strings.HasPrefix(u, "./") || strings.HasPrefix(u, "../") {
+			if d, err := t.actionDir(u); err == nil {
+				n += t.expandedSteps(s, d, levels-1) - 1
+			}
+		}
+		if n > MaxInlinedSteps {
+			break
+		}
+	}
+	n = min(n, MaxInlinedSteps+1)
+	s.expanded[key] = n
+	return n
+}
+
+// expansion is an action and the levels of nesting allowed below it.
+type expansion struct {
+	dir    string
+	levels int
+}
+
+// cycleText shows a cycle of action directories relative to the repository.
+func cycleText(root string, dirs []string) string {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	names := make([]string, len(dirs))
+	for i, d := range dirs {
+		if rel, err := filepath.Rel(realRoot, d); err == nil {
+			d = "./" + filepath.ToSlash(rel)
+		}
+		names[i] = d
+	}
+	return strings.Join(names, " -> ")
 }
 
 // inputValue returns the caller's value for inputs.NAME inside an inlined composite action.

@@ -28,6 +28,14 @@ const (
 	// per nesting level: about a million "(" overflow the goroutine stack,
 	// a fatal error no recover() catches, which would end the whole run.
 	MaxExprOperators = 10_000
+	// MaxYAMLNodes bounds the nodes (scalars, mappings, sequences and empty
+	// values) of the document, as yamlNodes estimates them before parsing.
+	// The parser takes about 400 bytes of memory per node: a 4 MiB file of
+	// "a:" lines or of one flow mapping {a,a,a,...} holds two million nodes,
+	// which took 850 MB and 20 s (with the duplicate-key errors). The
+	// largest hostile-test workflows (5,000 jobs, 20,000 steps) hold under
+	// 60,000; the corpus, under 3,000.
+	MaxYAMLNodes = 250_000
 )
 
 // ruleInputLimit is reported when the input exceeds one of the limits above.
@@ -35,21 +43,247 @@ const ruleInputLimit = "input-limit"
 
 // checkInputLimits reports a reason when src must not reach the parser.
 func (t *translator) checkInputLimits(src []byte) bool {
+	if err := checkYAMLLimits(src); err != nil {
+		t.diag(ruleInputLimit, errSev, ir.Pos{File: t.file, Line: err.line, Col: err.col}, "%s; the file was not converted", err.msg)
+		return false
+	}
+	return true
+}
+
+// limitError is a YAML document over one of the limits, with the position
+// where the limit was passed (1:1 when there is none).
+type limitError struct {
+	line, col int
+	msg       string
+}
+
+func (e *limitError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.line, e.col, e.msg)
+}
+
+// checkYAMLLimits checks src against MaxYAMLNodes and MaxAliasExpansion
+// before any parser builds a tree of it.
+func checkYAMLLimits(src []byte) *limitError {
+	if n, at := yamlNodes(src, MaxYAMLNodes); n > MaxYAMLNodes {
+		line, col := lineCol(src, at)
+		return &limitError{line, col, fmt.Sprintf("the YAML document holds more than %d nodes (scalars, mappings, sequences), the limit, which it passes here. Split the workflow", MaxYAMLNodes)}
+	}
 	if !hasAnchor(src) || !hasAlias(src) {
-		return true // nothing can expand: the check below would pass
+		return nil // nothing can expand: the check below would pass
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return true // not YAML: actionlint's parser reports it with a position
+		return nil // not YAML: the parser reports it with a position
 	}
 	literal := 0
 	budget := MaxAliasExpansion + countNodes(&doc, &literal)
 	if expandedSize(&doc, map[*yaml.Node]int{}, budget) > budget {
-		t.diag(ruleInputLimit, errSev, ir.Pos{File: t.file, Line: 1, Col: 1},
-			"YAML aliases (*name) expand to more than %d nodes beyond the %d written in the file (an alias bomb?); the file was not converted. Write the repeated parts out or use fewer nested aliases", MaxAliasExpansion, literal)
+		return &limitError{1, 1, fmt.Sprintf("YAML aliases (*name) expand to more than %d nodes beyond the %d written in the file (an alias bomb?). Write the repeated parts out or use fewer nested aliases", MaxAliasExpansion, literal)}
+	}
+	return nil
+}
+
+// YAMLNodes estimates the nodes of the YAML text src without parsing it
+// (see MaxYAMLNodes). When the count passes limit it stops, and line and
+// col locate where.
+func YAMLNodes(src []byte, limit int) (n, line, col int) {
+	n, at := yamlNodes(src, limit)
+	line, col = lineCol(src, at)
+	return n, line, col
+}
+
+// lineCol is the 1-based line and column (in bytes) of offset in src.
+func lineCol(src []byte, offset int) (int, int) {
+	offset = min(offset, len(src))
+	line := 1 + bytes.Count(src[:offset], []byte("\n"))
+	return line, offset - (bytes.LastIndexByte(src[:offset], '\n') + 1) + 1
+}
+
+// yamlNodes estimates the number of nodes of the YAML text src in one pass
+// over its bytes, without building a tree; it stops counting once the count
+// passes limit and returns it with the offset where it stopped. It follows
+// YAML's token structure closely enough to count every scalar, flow or
+// block collection, empty value and alias about once (a block mapping or
+// sequence itself is not counted, its entries are), while a comment, a
+// quoted scalar or the content of a block scalar (| or >) counts as one node
+// or none whatever it holds, so that a large script is one node. A file that
+// is not valid YAML still gets a count (the parser then reports the error).
+func yamlNodes(src []byte, limit int) (n, offset int) {
+	var flow []byte   // open flow collections, '[' or '{'
+	blockParent := -2 // in a block scalar: its parent's column (content is indented more)
+	for i := 0; i < len(src) && n <= limit; {
+		// The start of a line: its indentation.
+		lineStart := i
+		for i < len(src) && src[i] == ' ' {
+			i++
+		}
+		indent := i - lineStart
+		if blockParent > -2 {
+			if i == len(src) || src[i] == '\n' || src[i] == '\r' || indent > blockParent {
+				i = lineEnd(src, i) + 1
+				continue
+			}
+			blockParent = -2
+		}
+		if len(flow) == 0 && indent == 0 && i < len(src) {
+			if i < len(src) && src[i] == '%' { // a directive
+				i = lineEnd(src, i) + 1
+				continue
+			}
+			if hasDocMarker(src[i:]) {
+				i += 3
+			}
+		}
+		parent := indent - 1 // the column a block scalar on this line must be indented more than
+		for i < len(src) && src[i] != '\n' && n <= limit {
+			c := src[i]
+			col := i - lineStart
+			switch {
+			case c == ' ' || c == '\t' || c == '\r':
+				i++
+			case c == '#':
+				i = lineEnd(src, i)
+			case (c == '-' || c == '?' || c == ':') && isYAMLSpace(src, i+1, len(flow) > 0):
+				i++
+				switch {
+				case c == '-':
+					// An entry: its node (a mapping, another sequence, an
+					// empty value) or its scalar counted below; about as
+					// many as the parser builds.
+					parent = col
+					n++
+				case c == ':' && len(flow) == 0 && restIsEmpty(src, i):
+					n++ // the value is a nested collection, or empty
+				}
+			case c == '[' || c == '{':
+				flow = append(flow, c)
+				n++
+				i++
+			case c == ']' || c == '}':
+				if len(flow) > 0 {
+					flow = flow[:len(flow)-1]
+				}
+				i++
+			case c == ',':
+				if len(flow) > 0 && flow[len(flow)-1] == '{' {
+					n++ // a flow mapping entry may have an empty value
+				}
+				i++
+			case c == '\'' || c == '"':
+				n++
+				i = skipYAMLQuoted(src, i)
+			case (c == '|' || c == '>') && len(flow) == 0:
+				n++
+				blockParent = parent
+				i = lineEnd(src, i)
+			case c == '&' || c == '!' || c == '*':
+				if c == '*' {
+					n++
+				}
+				for i++; i < len(src) && !isYAMLSpace(src, i, false) && (len(flow) == 0 || !isFlowIndicator(src[i])); i++ {
+				}
+			default: // a plain scalar, perhaps a key
+				n++
+				start := col
+				i = skipPlain(src, i, len(flow) > 0)
+				if i < len(src) && src[i] == ':' {
+					parent = start
+				}
+			}
+		}
+		if n > limit {
+			return n, i
+		}
+		if i < len(src) && src[i] == '\n' {
+			i++
+		}
+	}
+	return n, len(src)
+}
+
+// lineEnd is the index of the newline ending the line that holds i, or len(src).
+func lineEnd(src []byte, i int) int {
+	if j := bytes.IndexByte(src[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(src)
+}
+
+// hasDocMarker reports whether b starts with "---" or "..." and a space or
+// the end of the line.
+func hasDocMarker(b []byte) bool {
+	if len(b) < 3 || !(string(b[:3]) == "---" || string(b[:3]) == "...") {
 		return false
 	}
+	return len(b) == 3 || b[3] == ' ' || b[3] == '\t' || b[3] == '\n' || b[3] == '\r'
+}
+
+// isYAMLSpace reports whether src[i] ends a token: a space, a line end, the
+// end of the text, or (in a flow collection) a flow indicator.
+func isYAMLSpace(src []byte, i int, inFlow bool) bool {
+	if i >= len(src) {
+		return true
+	}
+	switch src[i] {
+	case ' ', '\t', '\n', '\r':
+		return true
+	}
+	return inFlow && isFlowIndicator(src[i])
+}
+
+func isFlowIndicator(c byte) bool { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}' }
+
+// restIsEmpty reports whether the line holds nothing after i but spaces and a comment.
+func restIsEmpty(src []byte, i int) bool {
+	for ; i < len(src); i++ {
+		switch src[i] {
+		case ' ', '\t', '\r':
+		case '\n', '#':
+			return true
+		default:
+			return false
+		}
+	}
 	return true
+}
+
+// skipYAMLQuoted returns the index just past the quoted scalar opened at
+// src[open] ('...' with ” for a quote, "..." with backslash escapes), or
+// len(src) when it is not closed.
+func skipYAMLQuoted(src []byte, open int) int {
+	q := src[open]
+	for i := open + 1; i < len(src); i++ {
+		switch {
+		case q == '"' && src[i] == '\\':
+			i++
+		case src[i] == q:
+			if q == '\'' && i+1 < len(src) && src[i+1] == '\'' {
+				i++
+				continue
+			}
+			return i + 1
+		}
+	}
+	return len(src)
+}
+
+// skipPlain returns the index where the plain scalar starting at src[i]
+// ends on its line: at ": " (a key), at " #" (a comment), at the line's end,
+// and in a flow collection also at a flow indicator.
+func skipPlain(src []byte, i int, inFlow bool) int {
+	for ; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '\n':
+			return i
+		case c == ':' && isYAMLSpace(src, i+1, inFlow):
+			return i
+		case c == '#' && (src[i-1] == ' ' || src[i-1] == '\t'):
+			return i
+		case inFlow && isFlowIndicator(c):
+			return i
+		}
+	}
+	return i
 }
 
 // hasAnchor is a cheap scan for "&name" where YAML allows an anchor, so files
