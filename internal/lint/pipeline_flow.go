@@ -31,8 +31,14 @@ func checkPlFlow(c *checker, actions []*plAction, vars map[string]bool) {
 		namespaces[a.namespace] = a
 	}
 	producer := map[string]*plAction{}
+	// earliest is, for each output artifact name, the action producing it
+	// that runs first (a duplicate is reported, but still produces it).
+	earliest := map[string]*plAction{}
 	for _, a := range actions {
 		for i, out := range a.outputNames {
+			if e := earliest[out]; e == nil || before(a, e) {
+				earliest[out] = a
+			}
 			if prev := producer[out]; prev != nil {
 				c.errorf("pl-duplicate-artifact", a.outputNodes[i], "output artifact %q is already produced by action %s; artifact names must be unique in a pipeline", out, prev.name)
 				continue
@@ -42,7 +48,10 @@ func checkPlFlow(c *checker, actions []*plAction, vars map[string]bool) {
 	}
 	for _, a := range actions {
 		for _, in := range a.inputs {
-			if !producedBefore(actions, a, in.Value, before) {
+			// Some action running before a produces it exactly when the
+			// earliest producer does (one map lookup instead of a scan of
+			// all actions: 25,000 actions took 10 s).
+			if e := earliest[in.Value]; e == nil || !before(e, a) {
 				c.errorf("pl-input-artifact", in, "input artifact %q of action %s is not an output artifact of an action that runs before it", in.Value, a.name)
 			}
 		}
@@ -62,16 +71,6 @@ func checkPlFlow(c *checker, actions []*plAction, vars map[string]bool) {
 			}
 		})
 	}
-}
-
-// producedBefore reports whether an action running before a outputs name.
-func producedBefore(actions []*plAction, a *plAction, name string, before func(x, y *plAction) bool) bool {
-	for _, p := range actions {
-		if p != a && before(p, a) && contains(p.outputNames, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // checkCodeBuildEnv checks the EnvironmentVariables JSON of a CodeBuild action.

@@ -18,7 +18,8 @@ const DefaultDir = ".codecatalyst/workflows"
 // Without --format the output is "github" inside GitHub Actions
 // (GITHUB_ACTIONS=true) and "text" elsewhere. Without paths it lints
 // .codecatalyst/workflows. It returns the exit status: 1 when any finding is
-// an error, 2 on a usage or I/O error, 0 otherwise.
+// an error, 2 on a usage or I/O error (the files that could be read are
+// linted all the same), 0 otherwise.
 func RunLint(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -48,13 +49,17 @@ func RunLint(args []string, stdout, stderr io.Writer) int {
 		}
 		paths = []string{DefaultDir}
 	}
-	l, err := Files(paths)
-	if err != nil {
+	// Files that cannot be read do not stop the others: their findings are
+	// written, then each read error, and the exit status is 2.
+	l, readErr := Files(paths)
+	if err := diagfmt.Write(stdout, f, l); err != nil {
 		fmt.Fprintf(stderr, "convert lint: %v\n", err)
 		return 2
 	}
-	if err := diagfmt.Write(stdout, f, l); err != nil {
-		fmt.Fprintf(stderr, "convert lint: %v\n", err)
+	if readErr != nil {
+		for _, line := range strings.Split(readErr.Error(), "\n") {
+			fmt.Fprintf(stderr, "convert lint: %s\n", line)
+		}
 		return 2
 	}
 	if l.HasErrors() {
