@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,73 @@ func hostileCases() []hostileCase {
 		{name: "empty", src: s("")},
 		{name: "bom-crlf", src: s("\ufeffon: push\r\njobs:\r\n  a:\r\n    runs-on: ubuntu-latest\r\n    steps:\r\n      - run: echo\r\n"), wantOutput: true},
 		{name: "many-documents", src: s(strings.Repeat("---\n"+jobHead+job("a"), 2000))},
+		// Many nodes in few bytes: the parser takes ~400 bytes per node, so
+		// these took 400-850 MB and 3-20 s before MaxYAMLNodes.
+		{name: "flow-map-nulls-4MiB", src: s(jobHead + job("a", "x: {"+strings.Repeat("a,", (4<<20-200)/2)+"a}")), wantRule: "input-limit"},
+		{name: "flow-seq-4MiB", src: s(jobHead + job("a", "x: ["+strings.Repeat("a,", (4<<20-200)/2)+"a]")), wantRule: "input-limit"},
+		{name: "block-nulls-4MiB", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("a:\n", (4<<20-200)/3)), wantRule: "input-limit"},
+		{name: "block-seq-nulls-4MiB", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("-\n", (4<<20-200)/2)), wantRule: "input-limit"},
+		{name: "nested-seq-lines", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("  - "+strings.Repeat("- ", 5000)+"a\n", 100)), wantRule: "input-limit"},
+		// 120,000 nodes: under the limit, converted.
+		{name: "nodes-under-limit", src: func() []byte {
+			var b strings.Builder
+			b.WriteString(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n        with:\n")
+			for i := range 60000 {
+				fmt.Fprintf(&b, "          i%d: v\n", i)
+			}
+			return []byte(b.String())
+		}, wantOutput: true},
+		// YAML features and wrong types.
+		{name: "merge-keys", src: s("on: push\nx-defaults: &d\n  runs-on: ubuntu-latest\n  steps:\n    - run: echo\njobs:\n  a:\n    <<: *d\n  b:\n    <<: [*d]\n    needs: a\n")},
+		{name: "tags", src: s(jobHead + "  a: !job\n    runs-on: !os ubuntu-latest\n    env:\n      B: !!binary aGVsbG8=\n      S: !!set {a, b}\n      T: !!timestamp 2001-12-14\n    steps: !list\n      - run: !sh echo\n")},
+		{name: "complex-keys", src: s("on: push\njobs:\n  ? [a, b]\n  : runs-on: ubuntu-latest\n    steps:\n      - run: echo\n" + job("c", "env:\n      ? {x: 1}\n      : d"))},
+		{name: "anchor-alias-keys", src: s("on: push\nx: &k a\njobs:\n  &j b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  c:\n    needs: [*j, *k]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n")},
+		{name: "wrong-types", src: s("on: 5\nenv: [a]\ndefaults: 5\nconcurrency: [x]\npermissions: 5\njobs:\n  a:\n    runs-on: {group: x, labels: [a, {b: c}]}\n    needs: {x: 1}\n    env: x\n    strategy:\n      matrix: 5\n    steps:\n      run: echo\n  b:\n    runs-on: [[[x]]]\n    steps: echo\n  c:\n    runs-on: ubuntu-latest\n    outputs: [a]\n    container: [x]\n    services: [y]\n    steps:\n      -\n      - ~\n      - []\n      - uses: a/b@v1\n        with: [a]\n      - run: echo\n        uses: a/b@v1\n      - if: {a: b}\n        run: echo\n")},
+		{name: "jobs-wrong-types", src: s("on:\n  push:\n  schedule:\n  workflow_dispatch:\n    inputs: 5\njobs: [a, b]\n")},
+		{name: "documents-not-mappings", src: s("just a string\n---\n- a\n---\n~\n")},
+		{name: "huge-numbers", src: s(jobHead + job("a", "timeout-minutes: 99999999999999999999999999999999999999", "env:\n      X: 1e999999\n      Y: 0x"+strings.Repeat("f", 1000)+"\n      Z: -.inf\n      W: .nan") + "  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n        timeout-minutes: 1e308\n      - run: echo\n        timeout-minutes: 4294967297\n")},
+		{name: "env-10000", src: func() []byte {
+			var b strings.Builder
+			b.WriteString(jobHead + "  a:\n    runs-on: ubuntu-latest\n    env:\n")
+			for i := range 10000 {
+				fmt.Fprintf(&b, "      V%d: ${{ github.sha }}-%d\n", i, i)
+			}
+			b.WriteString("    steps:\n      - run: echo\n")
+			return []byte(b.String())
+		}, wantOutput: true},
+		{name: "with-10000", src: func() []byte {
+			var b strings.Builder
+			b.WriteString(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n        with:\n")
+			for i := range 10000 {
+				fmt.Fprintf(&b, "          i%d: ${{ github.sha }}%d\n", i, i)
+			}
+			return []byte(b.String())
+		}, wantOutput: true},
+		{name: "long-names-1MiB", src: s("name: " + strings.Repeat("W", 1<<20) + "\n" + jobHead + job("a", "name: "+strings.Repeat("J", 1<<20)) + "      - name: " + strings.Repeat("S", 1<<20) + "\n        run: echo\n"), wantOutput: true},
+		{name: "run-script-1MiB", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n" + strings.Repeat("          echo "+strings.Repeat("x", 60)+" ${{ github.sha }} \"$X\" 'y' `z`\n", 12000)), wantOutput: true},
+		{name: "nested-expr-in-strings", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ format('${{ ${{ ${{ {0} }} }} }}', '${{') }}\"\n        env:\n          X: ${{ '${{' }}${{ '}}' }}\n          Y: \"${{ '}}' }} }} ${{\"\n")},
+		{name: "unterminated-expr-5000", src: func() []byte {
+			var b strings.Builder
+			b.WriteString(jobHead + "  a:\n    runs-on: ubuntu-latest\n    if: ${{ \n    env:\n")
+			for i := range 5000 {
+				fmt.Fprintf(&b, "      V%d: ${{ a%d\n", i, i)
+			}
+			b.WriteString("    steps:\n      - run: echo ${{\n")
+			return []byte(b.String())
+		}},
+		{name: "unicode-ids", src: s("name: \"\u202eevil\u200b\"\n" + jobHead + job("\u0430\u200db", "name: \"\u202e\ufeff\"") + job("b\u200b", "needs: [\u0430\u200db]") + job("\u00e9") + job("\u05d0\u05d1"))},
+		{name: "traversal-names", src: s("name: ../../../etc/passwd\n" + jobHead + job("..") + job(".") + job("../../etc", "name: ../../x") + job("a\\b") + job("a/b") +
+			job("m", "strategy:\n      matrix:\n        v: ['../../x', '..', '.', '/', 'a/../../b', '\\0', 'a\\\\b', \"\\x00\"]") +
+			"  up:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4\n        with:\n          name: ../../evil\n          path: ../../../etc\n  down:\n    needs: up\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@v4\n        with:\n          name: ../../evil\n          path: /etc\n")},
+		{name: "utf16", src: func() []byte {
+			u := []byte{0xff, 0xfe}
+			for _, r := range jobHead + job("a") {
+				u = append(u, byte(r), 0)
+			}
+			return u
+		}},
+		{name: "yaml-directives", src: s("%YAML 1.1\n%TAG ! tag:evil.com,2000:\n---\n" + jobHead + job("a"))},
+		{name: "schedule-weird", src: s("on:\n  schedule:\n    - cron: '*/0 * * * *'\n    - cron: '99 99 99 99 99'\n    - cron: ''\n    - cron: '* * * * * * * * *'\n    - cron: 5\n    - {}\n    - cron: '" + strings.Repeat("1,", 20000) + "1 * * * *'\njobs:\n" + job("a"))},
 	}
 }
 
@@ -412,5 +480,260 @@ func checkOutDir(t *testing.T, out string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// localFile is a file of a hostile repository: its content, or a special file.
+type localFile struct {
+	data    string
+	fifo    bool   // a named pipe
+	dir     bool   // a directory
+	symlink string // a symbolic link to this target
+}
+
+// composite is an action.yml of a composite action with the given steps.
+func composite(steps ...string) localFile {
+	return localFile{data: "runs:\n  using: composite\n  steps:\n" + strings.Join(steps, "")}
+}
+
+// usesStep is a composite-action step using the local action ./a/<name>.
+func usesStep(name string) string { return "    - uses: ./a/" + name + "\n" }
+
+const runStep = "    - run: echo hi\n      shell: bash\n"
+
+// Local composite actions (uses: ./path) are read and inlined: cycles,
+// fan-out and deep chains, bombs and special files in action.yml, paths out
+// of the repository. Each ends quickly with a diagnostic at the calling step
+// that says why the action was not inlined, and valid output.
+func TestHostileLocalActions(t *testing.T) {
+	fanOut := func(leaf string) map[string]localFile {
+		fs := map[string]localFile{"a/l0/action.yml": composite(strings.Repeat(leaf, 30))}
+		for i := 1; i <= 5; i++ {
+			fs[fmt.Sprintf("a/l%d/action.yml", i)] = composite(strings.Repeat(usesStep(fmt.Sprintf("l%d", i-1)), 30))
+		}
+		return fs
+	}
+	chain := map[string]localFile{}
+	for i := range 50 {
+		chain[fmt.Sprintf("a/c%d/action.yml", i)] = composite(usesStep(fmt.Sprintf("c%d", i+1)))
+	}
+	chain["a/c50/action.yml"] = composite(runStep)
+	tests := []struct {
+		name  string
+		files map[string]localFile
+		uses  []string // the workflow's steps use these (default ./a/x)
+		want  []string // substrings of error diagnostics
+	}{
+		{name: "uses-itself", files: map[string]localFile{"a/x/action.yml": composite(usesStep("x"), runStep)}, want: []string{"uses itself (./a/x -> ./a/x)"}},
+		{name: "cycle", files: map[string]localFile{"a/x/action.yml": composite(usesStep("y")), "a/y/action.yml": composite(usesStep("z")), "a/z/action.yml": composite(usesStep("x"))},
+			want: []string{"uses itself (./a/x -> ./a/y -> ./a/z -> ./a/x)"}},
+		// 30^6 steps: hung (exponential) before the expansion was bounded.
+		{name: "fan-out", files: fanOut(runStep), uses: []string{"./a/l5"}, want: []string{"more than 20000 steps"}},
+		{name: "fan-out-absorbed-leaves", files: fanOut("    - uses: actions/checkout@v4\n"), uses: []string{"./a/l5"}, want: []string{"more than 20000 steps"}},
+		{name: "chain-50", files: chain, uses: []string{"./a/c0"}, want: []string{"nest deeper than 5 levels"}},
+		{name: "many-uses", files: map[string]localFile{"a/x/action.yml": composite(runStep)}, uses: slices.Repeat([]string{"./a/x"}, translate.MaxInlinedActions+10), want: []string{"inlined 5000 local actions, the limit"}},
+		{name: "alias-bomb", files: map[string]localFile{"a/x/action.yml": {data: strings.Replace(laughs(9), "jobs:", "runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n      env:\n        X: *a8\njobs:", 1)}}, want: []string{"alias"}},
+		{name: "node-bomb", files: map[string]localFile{"a/x/action.yml": composite(runStep + "      env: {" + strings.Repeat("a,", 1<<20) + "a}\n")}, want: []string{"more than 250000 nodes"}},
+		{name: "too-large", files: map[string]localFile{"a/x/action.yml": composite(runStep + "# " + strings.Repeat("x", 5<<20) + "\n")}, want: []string{"too large"}},
+		{name: "deep", files: map[string]localFile{"a/x/action.yml": composite(runStep + "      env:\n        X: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n")}, want: []string{"max depth"}},
+		{name: "wrong-types", files: map[string]localFile{"a/x/action.yml": {data: "inputs: [a]\nruns: 5\n"}, "a/y/action.yml": composite("    - 5\n"), "a/z/action.yml": {data: "runs:\n  using: composite\n  steps: 5\n"}, "a/w/action.yml": {data: "\x00\xff"}},
+			uses: []string{"./a/x", "./a/y", "./a/z", "./a/w"}, want: []string{"cannot unmarshal", "mapping node is expected", "must be sequence", "control characters"}},
+		{name: "outside", uses: []string{"./../../etc", "./..", "../x", "./a/../../.."}, want: []string{"outside the repository"}},
+		{name: "symlink-out", files: map[string]localFile{"a/x": {symlink: "/etc"}, "a/y": {symlink: "../../.."}}, uses: []string{"./a/x", "./a/y"}, want: []string{"leads outside the repository"}},
+		{name: "special-files", files: map[string]localFile{"a/x/action.yml": {fifo: true}, "a/y/action.yml": {symlink: "/dev/zero"}, "a/z/action.yml": {dir: true}},
+			uses: []string{"./a/x", "./a/y", "./a/z"}, want: []string{"named pipe", "character device", "a directory"}},
+		{name: "symlink-loop", files: map[string]localFile{"a/x/action.yml": {symlink: "action.yml"}, "a/y": {symlink: "y"}}, uses: []string{"./a/x", "./a/y"}, want: []string{"too many levels of symbolic links"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for p, f := range tc.files {
+				p = filepath.Join(root, p)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				switch {
+				case f.fifo:
+					err = mkfifo(p)
+				case f.dir:
+					err = os.Mkdir(p, 0o755)
+				case f.symlink != "":
+					err = os.Symlink(f.symlink, p)
+				default:
+					err = os.WriteFile(p, []byte(f.data), 0o644)
+				}
+				if err != nil {
+					t.Skipf("creating %s: %v", p, err)
+				}
+			}
+			uses := tc.uses
+			if uses == nil {
+				uses = []string{"./a/x"}
+			}
+			var wf strings.Builder
+			wf.WriteString(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n")
+			for _, u := range uses {
+				fmt.Fprintf(&wf, "      - uses: %s\n", u)
+			}
+			path := filepath.Join(root, ".github", "workflows", "ci.yml")
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(wf.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, em := range []struct {
+				name string
+				fn   cli.Emitter
+			}{{"codecatalyst", cli.CodeCatalyst}, {"codepipeline", codePipelineEmitter}} {
+				within(t, "cli.ConvertFile "+em.name, func() {
+					res := cli.ConvertFile(path, config.Default(), em.fn)
+					if hasRule(res.Diags, "internal") || res.Err != nil {
+						t.Fatalf("internal or I/O error: %v %v", res.Err, res.Diags)
+					}
+					checkFiles(t, res.Files)
+					if res.Files == nil {
+						t.Errorf("no output: %v", res.Diags)
+					}
+					var errs []string
+					for _, d := range res.Diags {
+						if d.Severity == diag.Error && d.Rule == "local-action" {
+							if d.Pos.File != path || d.Pos.Line < 6 {
+								t.Errorf("diagnostic not at the calling step: %s", d)
+							}
+							errs = append(errs, d.Message)
+						}
+						if len(d.Message) > 4096 {
+							t.Errorf("diagnostic message of %d bytes", len(d.Message))
+						}
+					}
+					all := strings.Join(errs, "\n")
+					for _, w := range tc.want {
+						if !strings.Contains(all, w) {
+							t.Errorf("no local-action error containing %q in:\n%s", w, all)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// pipelineJSON is a pipeline.json with stages of actions, each action taking
+// the previous action's output artifact.
+func pipelineJSON(stages, actions int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"pipeline": {"name": "p", "roleArn": "arn:aws:iam::123456789012:role/r", "pipelineType": "V2", "artifactStore": {"type": "S3", "location": "b"}, "stages": [`)
+	for s := range stages {
+		if s > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"name": "S%d", "actions": [`, s)
+		for a := range actions {
+			if a > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"name": "a%d", "runOrder": %d, "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}, "inputArtifacts": [{"name": "x%d_%d"}], "outputArtifacts": [{"name": "x%d_%d"}]}`, a, a+1, s, a-1, s, a)
+		}
+		b.WriteString("]}")
+	}
+	b.WriteString("]}}\n")
+	return []byte(b.String())
+}
+
+// convert lint on hostile files: special files, unreadable and huge files,
+// files of many tiny nodes, deep nesting, alias bombs and large pipelines.
+// Each ends quickly, within the memory budget, with findings or an error
+// naming the file; a file that cannot be read does not stop the others.
+func TestHostileLint(t *testing.T) {
+	lintBomb := strings.Replace(laughs(9), "on: push\nenv:\n", "version: 0.2\nenv:\n  variables:\n", 1)
+	tests := []struct {
+		name  string
+		files map[string]localFile // relative to a temporary directory; "" is the directory
+		args  []string             // paths relative to the directory (default: the directory)
+		code  int
+		want  []string // substrings of stdout+stderr
+	}{
+		{name: "named-pipe", files: map[string]localFile{"buildspec.yml": {fifo: true}}, args: []string{"buildspec.yml"}, code: 2, want: []string{"buildspec.yml: not a regular file: a named pipe"}},
+		{name: "dev-zero", args: []string{"/dev/zero"}, code: 2, want: []string{"/dev/zero: not a regular file: a character device"}},
+		{name: "bad-files-do-not-stop-others", files: map[string]localFile{
+			"a/buildspec.yml": {fifo: true}, "b/buildspec.yml": {symlink: "nowhere.yml"}, "c/buildspec.yml": {symlink: "buildspec.yml"},
+			"d/pipeline.json": {symlink: "/dev/zero"}, "e/buildspec.yml": {data: "version: 0.1\nphases:\n  build:\n    commands: [make]\n"},
+			"f/loop": {symlink: "."}, "g/x.yml": {dir: true},
+		}, code: 2, want: []string{"a/buildspec.yml: not a regular file", "b/buildspec.yml: no such file", "c/buildspec.yml: too many levels", "d/pipeline.json: not a regular file", "e/buildspec.yml:1:10: warning"}},
+		{name: "too-large", files: map[string]localFile{"buildspec.yml": {data: "version: 0.2\n# " + strings.Repeat("x", 9<<20) + "\n"}}, code: 2, want: []string{"buildspec.yml: file is too large"}},
+		{name: "many-nodes", files: map[string]localFile{"pipeline.json": {data: `{"pipeline": {"name": "p", "stages": [` + strings.Repeat("1,", 3<<20) + "1]}}"}}, code: 1, want: []string{"pipeline.json:1:", "more than 500000 YAML nodes"}},
+		{name: "many-nodes-yaml", files: map[string]localFile{"wf.yaml": {data: "Name: x\nSchemaVersion: \"1.0\"\nActions:\n" + strings.Repeat("a:\n", 2<<20)}}, args: []string{"wf.yaml"}, code: 1, want: []string{"wf.yaml:", "more than 500000 YAML nodes"}},
+		// Unparsable (too deep): reported, not passed over as unrecognized.
+		{name: "deep-json-100000", files: map[string]localFile{"pipeline.json": {data: `{"pipeline": {"name": "p", "stages": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}}"}}, code: 1, want: []string{"pipeline.json:1:", "max depth"}},
+		{name: "deep-buildspec", files: map[string]localFile{"buildspec.yml": {data: "version: 0.2\nphases:\n  build:\n    commands: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n"}}, code: 1, want: []string{"buildspec.yml:4:", "max depth"}},
+		{name: "huge-numbers", files: map[string]localFile{"pipeline.json": {data: `{"pipeline": {"name": "x", "version": 1` + strings.Repeat("0", 1<<20) + `, "roleArn": 1e99999999, "stages": [{"name": "S", "actions": [{"name": "a", "runOrder": 1e400, "timeoutInMinutes": -1e400, "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}}]}]}}`}}, code: 1, want: []string{"pipeline.json:1:"}},
+		{name: "alias-bomb-buildspec", files: map[string]localFile{"buildspec.yml": {data: lintBomb + "phases:\n  build:\n    commands: *a8\n    finally: *a8\n"}}, code: 1, want: []string{"buildspec.yml:"}},
+		{name: "alias-bomb-codecatalyst", files: map[string]localFile{".codecatalyst/workflows/w.yaml": {data: strings.Replace(laughs(9), "on: push\nenv:", "Name: x\nSchemaVersion: \"1.0\"\nX:", 1) + "Actions:\n  a:\n    Identifier: aws/build@v1\n    DependsOn: *a8\n    Configuration:\n      Steps: *a8\n"}}, code: 1, want: []string{"w.yaml:"}},
+		// 15,000 actions (480,000 nodes, under the limit): the input
+		// artifact check scanned every action per input (1.4 s here; 25,000
+		// actions took 10 s before the node limit).
+		{name: "pipeline-15000-actions", files: map[string]localFile{"pipeline.json": {data: string(pipelineJSON(300, 50))}}, code: 1, want: []string{"pipeline.json:1:"}},
+		{name: "codecatalyst-20000-actions", files: map[string]localFile{".codecatalyst/workflows/w.yaml": {data: func() string {
+			var b strings.Builder
+			b.WriteString("Name: x\nSchemaVersion: \"1.0\"\nActions:\n")
+			for i := range 20000 {
+				fmt.Fprintf(&b, "  a%d:\n    Identifier: aws/build@v1\n    DependsOn: [a%d]\n    Configuration:\n      Steps:\n        - Run: echo\n", i, (i+1)%20000)
+			}
+			return b.String()
+		}()}}, code: 1, want: []string{"dependency cycle"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for p, f := range tc.files {
+				p = filepath.Join(dir, p)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				switch {
+				case f.fifo:
+					err = mkfifo(p)
+				case f.dir:
+					err = os.Mkdir(p, 0o755)
+				case f.symlink != "":
+					err = os.Symlink(f.symlink, p)
+				default:
+					err = os.WriteFile(p, []byte(f.data), 0o644)
+				}
+				if err != nil {
+					t.Skipf("creating %s: %v", p, err)
+				}
+			}
+			args := []string{"lint", "--format", "text"}
+			if tc.args == nil {
+				args = append(args, dir)
+			}
+			for _, a := range tc.args {
+				if !filepath.IsAbs(a) {
+					a = filepath.Join(dir, a)
+				} else if _, err := os.Stat(a); err != nil {
+					t.Skipf("%s: %v", a, err)
+				}
+				args = append(args, a)
+			}
+			var stdout, stderr bytes.Buffer
+			code := -1
+			within(t, "lint", func() { code = cli.Run(args, &stdout, &stderr) })
+			out := stdout.String() + stderr.String()
+			if code != tc.code {
+				t.Errorf("exit %d, want %d:\n%.2000s", code, tc.code, out)
+			}
+			if strings.Contains(out, "panic") || strings.Contains(out, "goroutine ") {
+				t.Errorf("panic:\n%.2000s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%.2000s", w, out)
+				}
+			}
+		})
 	}
 }
