@@ -29,7 +29,7 @@ type Options struct {
 const RuleEmpty = "codepipeline-empty"
 
 type emitter struct {
-	nodes // makes the documents' nodes
+	*nodes // makes the documents' nodes
 
 	w    *ir.Workflow
 	opts Options
@@ -57,6 +57,7 @@ type emitter struct {
 // "<workflow base name>/". The output is deterministic.
 func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	e := newEmitter(w, opts)
+	defer e.release()
 	p, ok := e.model()
 	if !ok {
 		return nil, e.finish()
@@ -83,7 +84,7 @@ func newEmitter(w *ir.Workflow, opts Options) *emitter {
 	if opts.Config == nil {
 		opts.Config = config.Default()
 	}
-	e := &emitter{w: w, opts: opts, cfg: opts.Config,
+	e := &emitter{nodes: arenas.Get().(*nodes), w: w, opts: opts, cfg: opts.Config,
 		jobs: map[string]*ir.Job{}, level: map[string]int{}, specs: map[string]*jobSpec{},
 		unitOf: map[string]*unit{}, unitNames: map[string]bool{}, ids: map[string]*unit{},
 		artNames: map[string]string{}, artUsed: map[string]bool{}, assumed: map[string]bool{}}
@@ -91,6 +92,14 @@ func newEmitter(w *ir.Workflow, opts Options) *emitter {
 		w.DefaultBranch = e.cfg.DefaultBranch
 	}
 	return e
+}
+
+// release gives the emitter's nodes back for the next conversion; the
+// emitter is not used after it (its files are written, its nodes garbage).
+func (e *emitter) release() {
+	e.nodes.reset()
+	arenas.Put(e.nodes)
+	e.nodes = nil
 }
 
 // model converts the jobs into projects (units) and the pipeline model; ok

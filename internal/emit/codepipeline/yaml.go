@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/actionport/actionport/internal/yamlnode"
 )
@@ -19,43 +20,74 @@ var (
 
 // nodes makes the YAML nodes of one conversion (the emitter embeds one). It
 // hands out nodes, and the slices that hold a collection's content, from
-// chunks: one allocation per chunk instead of one or two per node (a
-// corpus conversion makes some 200k nodes). A conversion's nodes become
-// garbage together when its files are written.
+// chunks: one allocation per chunk instead of one or two per node (a corpus
+// conversion makes some 150k nodes). When a conversion has written its
+// files its nodes are garbage, and the chunks go back to arenas for the next
+// conversion (see Emit): no node may outlive its conversion.
 type nodes struct {
-	free    []yamlnode.Node
-	content []*yamlnode.Node
+	nodes chunks[yamlnode.Node]
+	slots chunks[*yamlnode.Node]
 }
 
-// Chunk sizes: about an eighth of the nodes of a typical conversion.
+// Chunk sizes: a few chunks hold a typical conversion.
 const (
-	nodeChunk    = 128
-	contentChunk = 512
+	nodeChunk = 256
+	slotChunk = 1024
 )
+
+// arenas keeps the nodes of finished conversions for reuse.
+var arenas = sync.Pool{New: func() any { return new(nodes) }}
+
+// reset forgets every node handed out (zeroing them) to hand them out again.
+func (b *nodes) reset() {
+	b.nodes.reset()
+	b.slots.reset()
+}
 
 // node returns a new node of kind k.
 func (b *nodes) node(k yamlnode.Kind) *yamlnode.Node {
-	if len(b.free) == 0 {
-		b.free = make([]yamlnode.Node, nodeChunk)
-	}
-	n := &b.free[0]
-	b.free = b.free[1:]
+	n := &b.nodes.take(1, nodeChunk)[0]
 	n.Kind = k
 	return n
 }
 
-// slots returns an empty content slice with room for n nodes. Appending
+// content returns an empty content slice with room for n nodes. Appending
 // beyond that moves the content to a slice of its own.
-func (b *nodes) slots(n int) []*yamlnode.Node {
-	if n > contentChunk/8 {
+func (b *nodes) content(n int) []*yamlnode.Node {
+	if n > slotChunk/16 {
 		return make([]*yamlnode.Node, 0, n)
 	}
-	if len(b.content) < n {
-		b.content = make([]*yamlnode.Node, contentChunk)
+	return b.slots.take(n, slotChunk)[:0]
+}
+
+// chunks hands out zeroed slices of T cut from larger chunks, which it
+// keeps for reuse after reset.
+type chunks[T any] struct {
+	all  [][]T // every chunk made; all[:next] have been handed out from
+	next int
+	free []T // the rest of all[next-1]
+}
+
+// take returns n zero elements (n <= size, the size of a new chunk).
+func (c *chunks[T]) take(n, size int) []T {
+	if len(c.free) < n {
+		if c.next == len(c.all) {
+			c.all = append(c.all, make([]T, size))
+		}
+		c.free = c.all[c.next]
+		c.next++
 	}
-	s := b.content[:0:n]
-	b.content = b.content[n:]
+	s := c.free[:n:n]
+	c.free = c.free[n:]
 	return s
+}
+
+// reset zeroes what was handed out, to hand it out again.
+func (c *chunks[T]) reset() {
+	for _, ch := range c.all[:c.next] {
+		clear(ch)
+	}
+	c.next, c.free = 0, nil
 }
 
 // str returns a string scalar (see yamlnode.Str).
@@ -82,14 +114,14 @@ func (b *nodes) boolean(v bool) *yamlnode.Node {
 // seq returns a sequence of items.
 func (b *nodes) seq(items ...*yamlnode.Node) *yamlnode.Node {
 	n := b.node(yamlnode.SequenceNode)
-	n.Content = append(b.slots(len(items)), items...)
+	n.Content = append(b.content(len(items)), items...)
 	return n
 }
 
 // strs returns a sequence of strings.
 func (b *nodes) strs(ss []string) *yamlnode.Node {
 	n := b.node(yamlnode.SequenceNode)
-	n.Content = b.slots(len(ss))
+	n.Content = b.content(len(ss))
 	for _, s := range ss {
 		n.Content = append(n.Content, b.str(s))
 	}
@@ -105,7 +137,7 @@ func (b *nodes) mapping(kv ...any) *yamlnode.Node {
 // mappingCap is mapping with room for entries key: value pairs.
 func (b *nodes) mappingCap(entries int, kv ...any) *yamlnode.Node {
 	m := b.node(yamlnode.MappingNode)
-	m.Content = b.slots(max(2*entries, len(kv)))
+	m.Content = b.content(max(2*entries, len(kv)))
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.set(m, kv[i].(string), b.value(kv[i+1]))
 	}
