@@ -66,7 +66,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	specs := map[*unit][]byte{}
 	var files []emit.File
 	for _, u := range e.units {
-		specs[u] = encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
+		specs[u] = e.encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
 		if !e.opts.InlineBuildspecs {
 			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: specs[u]})
 		}

@@ -170,24 +170,6 @@ func appendPipelineJSON(b []byte, p *pipelineDecl) []byte {
 	return append(w.b, '\n')
 }
 
-// jsonSizeHint estimates the size of p's pipeline.json (to size the buffer once).
-func jsonSizeHint(p *pipelineDecl) int {
-	n := 1024 + 512*len(p.Triggers)
-	for _, st := range p.Stages {
-		n += 64
-		for _, a := range st.Actions {
-			n += 400 + 64*(len(a.InputArtifacts)+len(a.OutputArtifacts))
-			for _, c := range a.Configuration {
-				n += 24 + len(c.k) + len(c.v) + len(c.v)/8
-			}
-		}
-	}
-	for _, v := range p.Variables {
-		n += 96 + len(v.Name) + len(v.DefaultValue) + len(v.Description)
-	}
-	return n
-}
-
 // action writes one pipeline action object.
 func (w *jsonWriter) action(a *action) {
 	w.open('{')

@@ -151,7 +151,7 @@ func checkModel(t *testing.T, name string, e *emitter, p pipelineDecl) {
 	if got, want := appendPipelineJSON(nil, &jp), referenceJSON(t, jp); !bytes.Equal(got, want) {
 		t.Errorf("%s: pipeline.json differs from encoding/json:\n%s", name, firstDiff(string(want), string(got)))
 	}
-	if got, want := encode("", e.cfnPipeline(&p)), encode("", referenceCfnPipeline(t, e, p)); !bytes.Equal(got, want) {
+	if got, want := yamlnode.Encode("", e.cfnPipeline(&p)), yamlnode.Encode("", referenceCfnPipeline(t, e, p)); !bytes.Equal(got, want) {
 		t.Errorf("%s: template pipeline differs from the JSON round trip:\n%s", name, firstDiff(string(want), string(got)))
 	}
 }

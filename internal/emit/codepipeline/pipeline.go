@@ -1,6 +1,7 @@
 package codepipeline
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -283,7 +284,8 @@ func (e *emitter) pipelineName() string {
 // pipelineJSON renders pipeline.json.
 func (e *emitter) pipelineJSON(p pipelineDecl) []byte {
 	p = e.jsonDecl(p)
-	return appendPipelineJSON(make([]byte, 0, jsonSizeHint(&p)), &p)
+	e.buf = appendPipelineJSON(e.buf[:0], &p)
+	return bytes.Clone(e.buf)
 }
 
 // jsonDecl is p with the name, role and artifact store of pipeline.json.

@@ -131,7 +131,7 @@ func (s *jobSpec) shape() string {
 		b.WriteString(c.text + "\x00")
 	}
 	for _, n := range s.steps {
-		b.WriteString(string(encode("", n)))
+		b.Write(yamlnode.Encode("", n))
 	}
 	fmt.Fprintf(&b, "|%v|%v|%v|", sortedKV(s.refs.secrets), sortedKV(s.refs.params), s.job.TimeoutMinutes)
 	for _, r := range s.runtimes {

@@ -47,7 +47,7 @@ func (e *emitter) template(p pipelineDecl, buildspecs map[*unit][]byte) []byte {
 	e.schedules(res)
 	e.set(doc, "Resources", res)
 	e.set(doc, "Outputs", templateOutputs)
-	return encode(emit.Header(e.w.Source, "Deploy: aws cloudformation deploy --template-file template.yaml --stack-name "+e.pipelineName()+" --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"), doc)
+	return e.encode(emit.Header(e.w.Source, "Deploy: aws cloudformation deploy --template-file template.yaml --stack-name "+e.pipelineName()+" --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"), doc)
 }
 
 // projectID is the logical id of a unit's project.

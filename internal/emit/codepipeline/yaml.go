@@ -1,6 +1,7 @@
 package codepipeline
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,10 +14,7 @@ import (
 // yamlnode writer picks each string's style: a literal block for multi-line
 // text, quotes for text that YAML 1.1 readers such as cfn-lint's would read as
 // another type ("yes", "on", "1.0").
-var (
-	get    = yamlnode.Get
-	encode = yamlnode.Encode
-)
+var get = yamlnode.Get
 
 // nodes makes the YAML nodes of one conversion (the emitter embeds one). It
 // hands out nodes, and the slices that hold a collection's content, from
@@ -27,6 +25,9 @@ var (
 type nodes struct {
 	nodes chunks[yamlnode.Node]
 	slots chunks[*yamlnode.Node]
+	// buf is where documents are written before they are copied out at
+	// their exact size (see encode).
+	buf []byte
 }
 
 // Chunk sizes: a few chunks hold a typical conversion.
@@ -42,6 +43,14 @@ var arenas = sync.Pool{New: func() any { return new(nodes) }}
 func (b *nodes) reset() {
 	b.nodes.reset()
 	b.slots.reset()
+	b.buf = b.buf[:0]
+}
+
+// encode renders a document, header comment lines then root, as
+// yamlnode.Encode does, into a slice of its own of the exact size.
+func (b *nodes) encode(header string, root *yamlnode.Node) []byte {
+	b.buf = yamlnode.AppendDoc(append(b.buf[:0], header...), root)
+	return bytes.Clone(b.buf)
 }
 
 // node returns a new node of kind k.

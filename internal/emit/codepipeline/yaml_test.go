@@ -14,8 +14,8 @@ func TestSharedKeys(t *testing.T) {
 		if n.Value != k || n.Kind != yamlnode.ScalarNode {
 			t.Errorf("shared key %q is the node %+v", k, n)
 		}
-		want := encode("", &yamlnode.Node{Kind: yamlnode.MappingNode, Content: []*yamlnode.Node{yamlnode.Str(k), yamlnode.Str("v")}})
-		got := encode("", &yamlnode.Node{Kind: yamlnode.MappingNode, Content: []*yamlnode.Node{n, yamlnode.Str("v")}})
+		want := yamlnode.Encode("", &yamlnode.Node{Kind: yamlnode.MappingNode, Content: []*yamlnode.Node{yamlnode.Str(k), yamlnode.Str("v")}})
+		got := yamlnode.Encode("", &yamlnode.Node{Kind: yamlnode.MappingNode, Content: []*yamlnode.Node{n, yamlnode.Str("v")}})
 		if !bytes.Equal(got, want) {
 			t.Errorf("shared key %q is written %q, as a string %q", k, got, want)
 		}
