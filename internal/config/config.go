@@ -11,12 +11,30 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/fsutil"
 )
 
 // DefaultFile is read when --config is not given and the file exists.
 const DefaultFile = ".actionport.yml"
+
+// Limits on a configuration file. A real one is a few kilobytes with tens of
+// entries; the YAML decoder compares every key of a mapping with every other
+// one, so a mapping of 400,000 keys took minutes.
+const (
+	// MaxFileBytes is the largest configuration file read.
+	MaxFileBytes = 256 << 10
+	// MaxMapEntries is the most entries of one mapping (runners, secrets...).
+	MaxMapEntries = 5_000
+	// MaxNodes is the most YAML nodes of the file, aliases expanded.
+	MaxNodes = 100_000
+)
 
 // Config is the contents of .actionport.yml.
 type Config struct {
@@ -72,34 +90,199 @@ func Default() *Config {
 	return c
 }
 
-// Load reads path. A missing default file is not an error: Default() is returned.
+// Load reads path. A missing default file is not an error: Default() is
+// returned. Errors name the file (and the line when there is one).
 func Load(path string, explicit bool) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := fsutil.ReadFile(path, MaxFileBytes)
 	if err != nil {
 		if !explicit && errors.Is(err, os.ErrNotExist) {
 			return Default(), nil
 		}
-		return nil, fmt.Errorf("reading config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	c, err := Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s:%w", path, err)
 	}
 	return c, nil
 }
 
-// Parse decodes a configuration; unknown keys are errors.
+// Parse decodes a configuration; unknown keys are errors. An error starts
+// with the line it is about ("12: ...") when there is one, else with a space.
 func Parse(b []byte) (*Config, error) {
-	c := &Config{}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf(" the configuration is %d bytes, more than the %d-byte limit", len(b), MaxFileBytes)
+	}
+	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("parsing config: %w", err)
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, yamlError(err)
+		}
+		docs = append(docs, &doc)
+	}
+	if len(docs) > 1 {
+		return nil, fmt.Errorf("%d: a configuration is one YAML document; this is the second", docs[1].Line)
+	}
+	c := &Config{}
+	if len(docs) == 1 {
+		if err := checkShape(docs[0]); err != nil {
+			return nil, err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+			return nil, yamlError(err)
+		}
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf(" %w", err)
 	}
 	if err := c.finish(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf(" %w", err)
 	}
 	return c, nil
+}
+
+// yamlLine matches the "line N: " yaml.v3 puts in its messages.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// yamlError turns a yaml.v3 error into "N: message" (one line each, the
+// first line's number in front) or " message".
+func yamlError(err error) error {
+	var lines []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(strings.TrimSpace(l), "yaml: ")
+	}
+	msg := strings.Join(lines, "; ")
+	if m := yamlLine.FindStringSubmatch(lines[0]); m != nil {
+		return fmt.Errorf("%s: %s", m[1], strings.TrimPrefix(msg, strings.TrimPrefix(m[0], "yaml: ")))
+	}
+	return fmt.Errorf(" %s", msg)
+}
+
+// checkShape enforces MaxNodes (aliases expanded) and MaxMapEntries before
+// the document is decoded.
+func checkShape(doc *yaml.Node) error {
+	budget := MaxNodes
+	var walk func(n *yaml.Node, depth int) error
+	walk = func(n *yaml.Node, depth int) error {
+		if depth > 100 {
+			return fmt.Errorf("%d: nested deeper than 100 levels (aliases followed)", n.Line)
+		}
+		if budget--; budget < 0 {
+			return fmt.Errorf("%d: more than %d YAML nodes (aliases expanded), the limit for a configuration", n.Line, MaxNodes)
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			return walk(n.Alias, depth+1)
+		}
+		if n.Kind == yaml.MappingNode && len(n.Content)/2 > MaxMapEntries {
+			return fmt.Errorf("%d: a mapping of %d entries, more than the %d allowed", n.Line, len(n.Content)/2, MaxMapEntries)
+		}
+		for _, c := range n.Content {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(doc, 0)
+}
+
+// validate rejects what the targets cannot take: names and values with
+// control characters (a newline in a secret or fleet name would end up in
+// generated files) or invalid UTF-8, and approval counts CodeCatalyst does
+// not allow.
+func (c *Config) validate() error {
+	var errs []error
+	check := func(what, s string) {
+		if msg := badText(s); msg != "" {
+			errs = append(errs, fmt.Errorf("%s: %s", what, msg))
+		}
+	}
+	check("default-branch", c.DefaultBranch)
+	check("protected-environments", c.ProtectedEnvironments)
+	check("connection", c.Connection)
+	check("role", c.Role)
+	for _, k := range sortedKeys(c.Runners) {
+		r := c.Runners[k]
+		check("runners key "+quote(k), k)
+		for f, v := range map[string]string{"fleet": r.Fleet, "type": r.Type, "compute-type": r.ComputeType, "image": r.Image} {
+			check("runners."+quote(k)+"."+f, v)
+		}
+	}
+	for _, k := range sortedKeys(c.Actions) {
+		check("actions key "+quote(k), k)
+		check("actions."+quote(k), c.Actions[k])
+	}
+	for _, k := range sortedKeys(c.Secrets) {
+		check("secrets key "+quote(k), k)
+		check("secrets."+quote(k), c.Secrets[k])
+	}
+	for _, k := range sortedKeys(c.Environments) {
+		e := c.Environments[k]
+		check("environments key "+quote(k), k)
+		for f, v := range map[string]string{"name": e.Name, "connection": e.Connection, "role": e.Role} {
+			check("environments."+quote(k)+"."+f, v)
+		}
+		if e.Approvers < 0 || e.Approvers > 2 {
+			errs = append(errs, fmt.Errorf("environments.%s.approvers: %d; CodeCatalyst requires 1 or 2 approvals", quote(k), e.Approvers))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	sort.Strings(msgs)
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// badText says what is wrong with a configuration string, or "".
+func badText(s string) string {
+	if !utf8.ValidString(s) {
+		return "not valid UTF-8"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("contains the control character %U; names and values must be one line of printable text", r)
+		}
+	}
+	return ""
+}
+
+// quote shows a key of the configuration, cut when long.
+func quote(k string) string {
+	if len(k) > 64 {
+		cut := 64
+		for cut > 0 && !utf8.RuneStart(k[cut]) {
+			cut--
+		}
+		k = k[:cut] + "…"
+	}
+	return fmt.Sprintf("%q", k)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (c *Config) finish() error {
@@ -111,7 +294,7 @@ func (c *Config) finish() error {
 	}
 	re, err := regexp.Compile(c.ProtectedEnvironments)
 	if err != nil {
-		return fmt.Errorf("protected-environments: %w", err)
+		return fmt.Errorf("protected-environments: %s", oneLine(err.Error()))
 	}
 	c.protected = re
 	return nil
@@ -132,3 +315,6 @@ func (c *Config) SecretName(name string) string {
 	}
 	return name
 }
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

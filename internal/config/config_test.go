@@ -1,0 +1,90 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// laughs is a "billion laughs" configuration: levels of anchors, each a
+// list of nine aliases of the previous one.
+func laughs(key string, levels int) string {
+	var b strings.Builder
+	b.WriteString("x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < levels; i++ {
+		fmt.Fprintf(&b, "x%d: &a%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", "))
+	}
+	return "secrets:\n" + strings.ReplaceAll(b.String(), "x", "  x") + key + ": *a" + fmt.Sprint(levels-1) + "\n"
+}
+
+// Hostile configurations end quickly with an error that gives the line (or
+// the key) and says what is wrong; good ones still load.
+func TestParseHostile(t *testing.T) {
+	many := func(n int) string {
+		var b strings.Builder
+		b.WriteString("secrets: {")
+		for i := range n {
+			fmt.Fprintf(&b, "k%d: v, ", i)
+		}
+		return b.String() + "}\n"
+	}
+	mergeBomb := "a0: &a0 {k: v}\n"
+	for i := 1; i < 9; i++ {
+		mergeBomb += fmt.Sprintf("a%d: &a%d {<<: [%s]}\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9), ", "))
+	}
+	tests := []struct {
+		name, src string
+		want      string // substring of the error; "" for no error
+	}{
+		{"empty", "", ""},
+		{"null", "~\n", ""},
+		{"comments only", "# nothing\n", ""},
+		{"full", "default-branch: trunk\nprotected-environments: (?i)live\nconnection: c\nrole: r\nrunners:\n  big: {fleet: Linux.x86-64.2XLarge, compute-type: BUILD_GENERAL1_LARGE}\nactions:\n  a/b: c/d@v1\nenvironments:\n  production: {name: prod, approval: true, approvers: 2}\nsecrets:\n  NPM_TOKEN: npm-token\n", ""},
+		{"alias bomb", laughs("actions", 9), "more than 100000 YAML nodes"},
+		{"merge-key bomb", "secrets:\n  " + strings.ReplaceAll(strings.TrimSuffix(mergeBomb, "\n"), "\n", "\n  ") + "\n", "more than 100000 YAML nodes"},
+		{"recursive alias", "secrets: &s {a: *s}\n", "1:"},
+		{"huge mapping", many(MaxMapEntries + 1), "a mapping of 5001 entries"},
+		{"mapping at the limit", many(MaxMapEntries), ""},
+		{"too large", "# " + strings.Repeat("x", MaxFileBytes) + "\n", "more than the 262144-byte limit"},
+		{"two documents", "default-branch: a\n---\ndefault-branch: b\n", "2: a configuration is one YAML document"},
+		{"list", "- a\n", "1: cannot unmarshal"},
+		{"scalar", "hello\n", "1: cannot unmarshal"},
+		{"unknown key", "default-branch: main\nbogus: 1\n", "2: field bogus not found"},
+		{"wrong types", "runners: [a]\nsecrets: 5\n", "1: cannot unmarshal !!seq"},
+		{"bool", "environments:\n  prod: {approval: maybe}\n", "2: cannot unmarshal"},
+		{"huge int", "environments:\n  prod: {approvers: 99999999999999999999999}\n", "2: cannot unmarshal"},
+		{"approvers", "environments:\n  prod: {approvers: 3}\n", `environments."prod".approvers: 3; CodeCatalyst requires 1 or 2`},
+		{"negative approvers", "environments:\n  prod: {approvers: -1}\n", "requires 1 or 2"},
+		{"newline in a secret name", "secrets:\n  NPM: \"a\\nb: c\"\n", `secrets."NPM": contains the control character U+000A`},
+		{"NUL in a key", "secrets:\n  \"a\\0b\": x\n", `secrets key "a\x00b": contains the control character U+0000`},
+		{"newline in the default branch", "default-branch: \"main\\n  evil: true\"\n", "default-branch: contains the control character"},
+		{"control in a fleet", "runners:\n  x: {fleet: \"a\\tb\"}\n", `runners."x".fleet: contains the control character U+0009`},
+		{"several problems, one line", "connection: \"a\\nb\"\nrole: \"\\r\"\n", "connection: contains the control character U+000A; names and values must be one line of printable text; role:"},
+		{"control characters", "\x00\x01", "control characters are not allowed"},
+		{"bad regexp", "protected-environments: \"(\"\n", "protected-environments: error parsing regexp"},
+		{"huge repeat", "protected-environments: \"((a{1000}){1000}){1000}\"\n", "invalid repeat count"},
+		{"deep", "secrets: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n", "nested deeper than 100 levels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			c, err := Parse([]byte(tt.src))
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if tt.want == "" {
+				if err != nil || c == nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v; want one containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error on several lines: %q", err)
+			}
+		})
+	}
+}
