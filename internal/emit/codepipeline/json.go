@@ -12,11 +12,12 @@ import (
 // escaping (json_test.go checks this against encoding/json); the json tags
 // of the model document the same names.
 
-// jsonWriter appends JSON to b: indented like json.MarshalIndent when indent
-// is set, compact like json.Marshal otherwise.
+// jsonWriter appends JSON to b: indented by two spaces per level like
+// json.MarshalIndent(v, "", "  ") when indent is set, compact like
+// json.Marshal otherwise.
 type jsonWriter struct {
 	b      []byte
-	indent string
+	indent bool
 	depth  int
 	// first is true right after an opening bracket, before the first element.
 	first bool
@@ -53,18 +54,23 @@ func (w *jsonWriter) key(k string) {
 	w.item()
 	w.b = appendJSONString(w.b, k)
 	w.b = append(w.b, ':')
-	if w.indent != "" {
+	if w.indent {
 		w.b = append(w.b, ' ')
 	}
 }
 
+// spaces is the indentation of a few levels.
+const spaces = "                                "
+
 func (w *jsonWriter) newline() {
-	if w.indent == "" {
+	if !w.indent {
 		return
 	}
 	w.b = append(w.b, '\n')
-	for range w.depth {
-		w.b = append(w.b, w.indent...)
+	for n := 2 * w.depth; n > 0; {
+		k := min(n, len(spaces))
+		w.b = append(w.b, spaces[:k]...)
+		n -= k
 	}
 }
 
@@ -114,7 +120,7 @@ func (w *jsonWriter) artifacts(k string, refs []artifactRef) {
 // appendPipelineJSON appends pipeline.json ({"pipeline": p}, indented, with
 // a final newline) to b.
 func appendPipelineJSON(b []byte, p *pipelineDecl) []byte {
-	w := jsonWriter{b: b, indent: "  "}
+	w := jsonWriter{b: b, indent: true}
 	w.open('{')
 	w.key("pipeline")
 	w.open('{')
@@ -258,6 +264,15 @@ func envJSON(env []envVar) string {
 
 const lowerHex = "0123456789abcdef"
 
+// jsonSafe tells the ASCII bytes that encoding/json writes as they are (with
+// HTML escaping): printable ones other than ", \, <, > and &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json escapes it by default: ", \ and control characters, the
 // HTML-sensitive <, > and &, U+2028 and U+2029, and each byte of invalid
@@ -268,7 +283,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}

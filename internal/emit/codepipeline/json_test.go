@@ -241,3 +241,26 @@ func FuzzJSONString(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONWriterDeep checks the indentation of deeper levels than
+// pipeline.json has.
+func TestJSONWriterDeep(t *testing.T) {
+	var v any = "x"
+	w := jsonWriter{indent: true}
+	for range 25 {
+		v = []any{v}
+		w.open('[')
+		w.item()
+	}
+	w.b = appendJSONString(w.b, "x")
+	for range 25 {
+		w.close(']')
+	}
+	want, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w.b, want) {
+		t.Errorf("deep nesting:\n%s\nwant\n%s", w.b, want)
+	}
+}

@@ -123,7 +123,7 @@ func (e *emitter) before(p, j *ir.Job) bool {
 // shape summarizes what must be equal for matrix combinations to share a project.
 func (s *jobSpec) shape() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%v|%v|%v|%v|%v|%v|", s.comp, s.privileged, s.inputs, s.outputs, s.cache, s.exported, len(s.build))
+	b.WriteString(s.shapeHead())
 	for _, c := range s.pre {
 		b.WriteString(c.text + "\x00")
 	}
@@ -140,10 +140,23 @@ func (s *jobSpec) shape() string {
 	return b.String()
 }
 
+// shapeHead is the start of shape: the compute environment, artifacts and such.
+func (s *jobSpec) shapeHead() string {
+	return fmt.Sprintf("%v|%v|%v|%v|%v|%v|%v|", s.comp, s.privileged, s.inputs, s.outputs, s.cache, s.exported, len(s.build))
+}
+
 // sameShape reports whether a.shape() == b.shape(). Specs whose parts are
-// equal have equal shapes; only otherwise are the shapes built and compared.
+// equal have equal shapes; shapes whose heads differ (in the length both
+// have) differ. Only otherwise are the shapes built and compared.
 func sameShape(a, b *jobSpec) bool {
-	return a.shapeEqual(b) || a.shape() == b.shape()
+	if a.shapeEqual(b) {
+		return true
+	}
+	ha, hb := a.shapeHead(), b.shapeHead()
+	if n := min(len(ha), len(hb)); ha[:n] != hb[:n] {
+		return false
+	}
+	return a.shape() == b.shape()
 }
 
 // shapeEqual reports whether the parts that shape describes are equal.
