@@ -15,6 +15,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
@@ -44,16 +46,32 @@ type Result struct {
 	Err error
 }
 
-// FindWorkflows expands paths: a directory yields its .yml/.yaml files (recursively when recursive is set).
+// FindWorkflows expands paths: a directory yields its .yml/.yaml files
+// (recursively when recursive is set). A file found twice is listed once.
+// It refuses (an error naming the files, before anything is converted)
+// workflow files whose outputs cannot be written safely: a path with a
+// control or line-break character or invalid UTF-8 (it is quoted in every
+// generated file's header), a base name that gives no output name ("",
+// "." or ".."; "...yml" would write into the parent of --out), and two
+// files whose outputs would be the same file (a.yml and a.yaml, or names
+// that differ only in case, which collide on case-insensitive file systems
+// and checkouts).
 func FindWorkflows(paths []string, recursive bool) ([]string, error) {
 	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if c := filepath.Clean(p); !seen[c] {
+			seen[c] = true
+			out = append(out, p)
+		}
+	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
 		if !st.IsDir() {
-			out = append(out, p)
+			add(p)
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -71,7 +89,7 @@ func FindWorkflows(paths []string, recursive bool) ([]string, error) {
 			}
 			ext := filepath.Ext(path)
 			if (ext == ".yml" || ext == ".yaml") && (!recursive || isWorkflowPath(path)) {
-				out = append(out, path)
+				add(path)
 			}
 			return nil
 		})
@@ -80,7 +98,52 @@ func FindWorkflows(paths []string, recursive bool) ([]string, error) {
 		}
 	}
 	sort.Strings(out)
+	if err := checkOutputNames(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkOutputNames is FindWorkflows' check of the output names of files.
+func checkOutputNames(files []string) error {
+	var problems []string
+	byName := map[string]string{}
+	for _, f := range files {
+		if msg := unsafeText(f); msg != "" {
+			problems = append(problems, fmt.Sprintf("%q: the path %s, which generated files cannot carry in their header; rename it", f, msg))
+			continue
+		}
+		stem := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		if stem == "" || stem == "." || stem == ".." {
+			problems = append(problems, fmt.Sprintf("%s: the base name %q gives no usable output name; rename the file", f, stem))
+			continue
+		}
+		key := strings.ToLower(stem)
+		if prev, ok := byName[key]; ok {
+			problems = append(problems, fmt.Sprintf("%s and %s would be converted to the same output (%q; names that differ only in extension or case collide); rename one, or convert them into different --out directories", prev, f, stem))
+			continue
+		}
+		byName[key] = f
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// unsafeText says why s cannot go into a comment line of a generated YAML
+// file, or "": a control character, or a character YAML parsers take for a
+// line break (NEL, LS, PS), or invalid UTF-8.
+func unsafeText(s string) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("holds the character %U", r)
+		}
+	}
+	return ""
 }
 
 func isWorkflowPath(p string) bool {

@@ -737,3 +737,200 @@ func TestHostileLint(t *testing.T) {
 		})
 	}
 }
+
+const okWorkflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n"
+
+// fsCase is a hostile file-system situation for the convert and audit
+// commands: files set up in a temporary directory (the working directory
+// of the run), the arguments, and what must come of it.
+type fsCase struct {
+	name  string
+	files map[string]localFile // relative to the directory
+	args  []string             // the subcommand and its arguments
+	code  int
+	// stderr holds each of these.
+	stderr []string
+	// exist and absent are paths (relative) that must exist or not after
+	// the run; same are files (relative) whose content must not change.
+	exist, absent, same []string
+}
+
+// Hostile file-system inputs: special files and links among the inputs,
+// file names that give unsafe or colliding output names, output paths that
+// are links, directories or special files, and an --out that is a file.
+// Each ends quickly with valid output or an error naming the file; nothing is
+// written outside --out, no temporary file is left behind, and no file that
+// actionport did not generate is replaced without --force.
+func TestHostileFileSystem(t *testing.T) {
+	hand := localFile{data: "# my own file\nversion: 0.2\n"}
+	tests := []fsCase{
+		{name: "fifo-path", files: map[string]localFile{"f.yml": {fifo: true}}, args: []string{"codecatalyst", "--out", "out", "f.yml"}, code: 2,
+			stderr: []string{"reading f.yml: not a regular file: a named pipe"}, absent: []string{"out"}},
+		{name: "fifo-in-dir", files: map[string]localFile{"w/f.yml": {fifo: true}, "w/ok.yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 2,
+			stderr: []string{"w/f.yml: not a regular file: a named pipe"}, exist: []string{"out/ok.yaml"}},
+		{name: "dev-zero", args: []string{"codepipeline", "--out", "out", "/dev/zero"}, code: 2, stderr: []string{"/dev/zero: not a regular file: a character device"}, absent: []string{"out"}},
+		{name: "directory-named-yml", files: map[string]localFile{"w/x.yml": {dir: true}, "w/ok.yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 0,
+			exist: []string{"out/ok.yaml"}, absent: []string{"out/x.yaml"}},
+		{name: "links-in-dir", files: map[string]localFile{"w/ok.yml": {data: okWorkflow}, "w/dangling.yml": {symlink: "nowhere.yml"}, "w/loop.yml": {symlink: "loop.yml"},
+			"w/up": {symlink: ".."}, "w/dirlink.yml": {symlink: "."}, "w/zero.yml": {symlink: "/dev/zero"}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 2,
+			stderr: []string{"w/dangling.yml: no such file", "w/loop.yml: too many levels of symbolic links", "w/dirlink.yml: not a regular file: a directory", "w/zero.yml: not a regular file: a character device"},
+			exist:  []string{"out/ok.yaml"}},
+		{name: "odd-names", files: map[string]localFile{"w/sp ace.yml": {data: okWorkflow}, "w/-dash.yml": {data: okWorkflow}, "w/" + strings.Repeat("L", 240) + ".yml": {data: okWorkflow}, "w/\u05d0\u202e.yml": {data: okWorkflow}},
+			args: []string{"codepipeline", "--out", "out", "w"}, code: 0,
+			exist: []string{"out/sp ace/template.yaml", "out/-dash/pipeline.json", "out/" + strings.Repeat("L", 240) + "/buildspec-build.yml", "out/\u05d0\u202e/template.yaml"}},
+		{name: "long-name", files: map[string]localFile{"w/" + strings.Repeat("L", 250) + ".yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 0,
+			exist: []string{"out/" + strings.Repeat("L", 250) + ".yaml"}},
+		{name: "too-long-name", files: map[string]localFile{"w/" + strings.Repeat("L", 251) + ".yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 2,
+			stderr: []string{strings.Repeat("L", 251) + ".yaml"}},
+		{name: "yml-and-yaml", files: map[string]localFile{"w/a.yml": {data: okWorkflow}, "w/a.yaml": {data: okWorkflow}, "w/b.yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w"}, code: 2,
+			stderr: []string{"w/a.yaml and w/a.yml would be converted to the same output"}, absent: []string{"out"}},
+		{name: "case-only", files: map[string]localFile{"w/CI.yml": {data: okWorkflow}, "v/ci.yml": {data: okWorkflow}}, args: []string{"codepipeline", "--out", "out", "w", "v"}, code: 2,
+			stderr: []string{"v/ci.yml and w/CI.yml would be converted to the same output"}, absent: []string{"out"}},
+		{name: "same-file-twice", files: map[string]localFile{"w/ci.yml": {data: okWorkflow}}, args: []string{"codecatalyst", "--out", "out", "w", "w/ci.yml", "./w/ci.yml"}, code: 0, exist: []string{"out/ci.yaml"}},
+		// "...yml" made codepipeline write out/../template.yaml.
+		{name: "dot-names", files: map[string]localFile{"w/...yml": {data: okWorkflow}, "w/..yml": {data: okWorkflow}, "w/.yml": {data: okWorkflow}}, args: []string{"codepipeline", "--out", "sub/out", "w"}, code: 2,
+			stderr: []string{`w/...yml: the base name ".." gives no usable output name`, `w/..yml: the base name "."`, `w/.yml: the base name ""`}, absent: []string{"sub", "template.yaml"}},
+		{name: "unsafe-path-text", files: map[string]localFile{"w/new\nline.yml": {data: okWorkflow}, "w/bad\xff.yml": {data: okWorkflow}, "w/ls\u2028x.yml": {data: okWorkflow}, "w/nel\u0085.yml": {data: okWorkflow}},
+			args: []string{"codecatalyst", "--out", "out", "w"}, code: 2,
+			stderr: []string{`"w/new\nline.yml": the path holds the character U+000A`, `"w/bad\xff.yml": the path is not valid UTF-8`, `the path holds the character U+2028`, `the path holds the character U+0085`}, absent: []string{"out"}},
+		{name: "out-is-a-file", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "outfile": {data: "mine\n"}}, args: []string{"codecatalyst", "--out", "outfile", "ci.yml"}, code: 2,
+			stderr: []string{"outfile"}, same: []string{"outfile"}},
+		{name: "out-file-for-codepipeline", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "out/ci": {data: "mine\n"}}, args: []string{"codepipeline", "--out", "out", "ci.yml"}, code: 2,
+			stderr: []string{"out/ci"}, same: []string{"out/ci"}},
+		{name: "output-is-symlink-to-hand-written", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "elsewhere.yaml": hand, "out/ci.yaml": {symlink: "../elsewhere.yaml"}}, args: []string{"codecatalyst", "--out", "out", "ci.yml"}, code: 2,
+			stderr: []string{"out/ci.yaml", "--force"}, same: []string{"elsewhere.yaml"}},
+		{name: "output-is-symlink-forced", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "elsewhere.yaml": hand, "out/ci.yaml": {symlink: "../elsewhere.yaml"}}, args: []string{"codecatalyst", "--force", "--out", "out", "ci.yml"}, code: 0,
+			same: []string{"elsewhere.yaml"}, exist: []string{"out/ci.yaml"}},
+		{name: "output-is-directory", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "out/ci.yaml": {dir: true}}, args: []string{"codecatalyst", "--force", "--out", "out", "ci.yml"}, code: 2,
+			stderr: []string{"out/ci.yaml"}},
+		{name: "output-is-fifo", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "out/ci.yaml": {fifo: true}}, args: []string{"codecatalyst", "--out", "out", "ci.yml"}, code: 2,
+			stderr: []string{"out/ci.yaml: not a regular file: a named pipe", "--force"}},
+		{name: "hand-written-buildspec", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "out/ci/buildspec-build.yml": hand}, args: []string{"codepipeline", "--out", "out", "ci.yml"}, code: 2,
+			stderr: []string{"out/ci/buildspec-build.yml", "--force"}, same: []string{"out/ci/buildspec-build.yml"}},
+		{name: "check-output-is-directory", files: map[string]localFile{"ci.yml": {data: okWorkflow}, "out/ci.yaml": {dir: true}}, args: []string{"codecatalyst", "--check", "--out", "out", "ci.yml"}, code: 1},
+		{name: "audit-special-files", files: map[string]localFile{"r/.github/workflows/f.yml": {fifo: true}, "r/.github/workflows/z.yml": {symlink: "/dev/zero"}, "r/.github/workflows/ok.yml": {data: okWorkflow},
+			"r/.github/workflows/loop": {symlink: "."}, "r/sub/up": {symlink: "../.."}, "r/.github/workflows/d.yml": {dir: true}}, args: []string{"audit", "--out", "out", "r"}, code: 0,
+			exist: []string{"out/audit.json", "out/audit_summary.md", "out/workflow_usage.csv"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			for p, f := range tc.files {
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				switch {
+				case f.fifo:
+					err = mkfifo(p)
+				case f.dir:
+					err = os.Mkdir(p, 0o755)
+				case f.symlink != "":
+					err = os.Symlink(f.symlink, p)
+				default:
+					err = os.WriteFile(p, []byte(f.data), 0o644)
+				}
+				if err != nil {
+					t.Skipf("creating %q: %v", p, err)
+				}
+			}
+			before := map[string][]byte{}
+			for _, p := range tc.same {
+				before[p], _ = os.ReadFile(p)
+			}
+			var args []string
+			for _, a := range tc.args {
+				if strings.HasPrefix(a, "/") {
+					if _, err := os.Stat(a); err != nil {
+						t.Skipf("%s: %v", a, err)
+					}
+				}
+				args = append(args, strings.ReplaceAll(a, "out", "out"))
+			}
+			var stdout, stderr bytes.Buffer
+			code := -1
+			within(t, "cli.Run", func() { code = cli.Run(args, &stdout, &stderr) })
+			if code != tc.code {
+				t.Errorf("exit %d, want %d:\n%.3000s", code, tc.code, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "panic") || strings.Contains(stderr.String(), "internal error") {
+				t.Errorf("panic or internal error:\n%.3000s", stderr.String())
+			}
+			for _, w := range tc.stderr {
+				if !strings.Contains(stderr.String(), strings.ReplaceAll(w, "out", "out")) {
+					t.Errorf("stderr lacks %q:\n%.3000s", w, stderr.String())
+				}
+			}
+			for _, p := range tc.exist {
+				if _, err := os.Lstat(strings.ReplaceAll(p, "out", "out")); err != nil {
+					t.Errorf("missing: %v", err)
+				}
+			}
+			for _, p := range tc.absent {
+				if _, err := os.Lstat(strings.ReplaceAll(p, "out", "out")); err == nil {
+					t.Errorf("%s was written", p)
+				}
+			}
+			for _, p := range tc.same {
+				if got, _ := os.ReadFile(p); !bytes.Equal(got, before[p]) {
+					t.Errorf("%s changed:\n%s", p, got)
+				}
+			}
+			// Nothing but the inputs outside the output directory; no
+			// temporary file, and only whole generated files, inside.
+			_ = filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+				if err != nil || p == "." {
+					return nil
+				}
+				if !setUpOrOut(filepath.ToSlash(p), tc.files) {
+					t.Errorf("written outside --out: %s", p)
+				}
+				if strings.Contains(d.Name(), ".tmp-") {
+					t.Errorf("temporary file left behind: %s", p)
+				}
+				return nil
+			})
+			if st, err := os.Lstat("out"); err == nil && st.IsDir() && tc.args[0] != "audit" {
+				checkOutTree(t, "out", tc.files)
+			}
+		})
+	}
+}
+
+// setUpOrOut reports whether p is in the output directory ("out") or is
+// one of the files a case set up, or a directory of them.
+func setUpOrOut(p string, files map[string]localFile) bool {
+	if p == "out" || strings.HasPrefix(p, "out/") {
+		return true
+	}
+	for k := range files {
+		if k == p || strings.HasPrefix(k, p+"/") || strings.HasPrefix(p, k+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOutTree is checkOutDir for an output directory that may hold special
+// files and hand-written files the case set up (those are not checked).
+func checkOutTree(t *testing.T, out string, setup map[string]localFile) {
+	t.Helper()
+	_ = filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if _, ok := setup[filepath.ToSlash(p)]; ok || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			return nil
+		}
+		if err := validDocument(p, data); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		return nil
+	})
+}
