@@ -3,6 +3,7 @@ package codepipeline
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
@@ -63,26 +64,36 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		return nil, e.finish()
 	}
 	dir := w.BaseName + "/"
-	specs := map[*unit][]byte{}
-	var files []emit.File
+	files := make([]emit.File, 0, len(e.units)+2)
+	var inline map[*unit]string // the buildspecs, with InlineBuildspecs
+	if e.opts.InlineBuildspecs {
+		inline = make(map[*unit]string, len(e.units))
+	}
 	for _, u := range e.units {
-		specs[u] = e.encode(emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")"), e.buildspecDoc(u))
-		if !e.opts.InlineBuildspecs {
-			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: specs[u]})
+		header := emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")")
+		doc := e.buildspecDoc(u)
+		if inline != nil {
+			inline[u] = e.encodeString(header, doc)
+		} else {
+			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: e.encode(header, doc)})
 		}
 	}
 	files = append(files,
-		emit.File{Path: dir + "template.yaml", Data: e.template(p, specs)},
+		emit.File{Path: dir + "template.yaml", Data: e.template(p, inline)},
 		emit.File{Path: dir + "pipeline.json", Data: e.pipelineJSON(p)},
 	)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, e.finish()
 }
 
+// defaultConfig is the configuration of conversions without one (shared:
+// the emitter only reads its configuration).
+var defaultConfig = sync.OnceValue(config.Default)
+
 // newEmitter prepares the conversion of w.
 func newEmitter(w *ir.Workflow, opts Options) *emitter {
 	if opts.Config == nil {
-		opts.Config = config.Default()
+		opts.Config = defaultConfig()
 	}
 	e := &emitter{nodes: arenas.Get().(*nodes), w: w, opts: opts, cfg: opts.Config,
 		jobs: map[string]*ir.Job{}, level: map[string]int{}, specs: map[string]*jobSpec{},

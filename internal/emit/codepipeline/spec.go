@@ -131,9 +131,8 @@ func (e *emitter) runtimes(s *jobSpec) {
 		e.d.add(RuleRuntime, diag.Warning, s.job.Runtimes[0].Pos, "runtime-versions do not apply to the custom image %q; install the runtime in the image", s.comp.image)
 		return
 	}
-	seen := map[string]bool{}
 	for _, rt := range s.job.Runtimes {
-		if seen[rt.Name] {
+		if _, seen := lookup(s.runtimes, rt.Name); seen {
 			continue
 		}
 		v, ok := runtimeVersion(rt.Name, rt.Version)
@@ -141,7 +140,6 @@ func (e *emitter) runtimes(s *jobSpec) {
 			e.d.add(RuleRuntime, diag.Warning, rt.Pos, "%s version %q cannot be mapped to a CodeBuild runtime version; the image's default %s is used. Set a major version CodeBuild offers", rt.Name, rt.Version, rt.Name)
 			continue
 		}
-		seen[rt.Name] = true
 		s.runtimes = append(s.runtimes, kv{rt.Name, v})
 	}
 }

@@ -53,6 +53,12 @@ func (b *nodes) encode(header string, root *yamlnode.Node) []byte {
 	return bytes.Clone(b.buf)
 }
 
+// encodeString is encode returning a string.
+func (b *nodes) encodeString(header string, root *yamlnode.Node) string {
+	b.buf = yamlnode.AppendDoc(append(b.buf[:0], header...), root)
+	return string(b.buf)
+}
+
 // node returns a new node of kind k.
 func (b *nodes) node(k yamlnode.Kind) *yamlnode.Node {
 	n := &b.nodes.take(1, nodeChunk)[0]
