@@ -54,11 +54,13 @@ func (d *diags) add(rule string, sev diag.Severity, pos ir.Pos, format string, a
 		k.col = 0
 	}
 	if d.seen == nil {
-		d.seen = map[diagKey]bool{}
+		d.seen = make(map[diagKey]bool, 16)
 	}
-	if d.seen[k] {
+	// One map operation instead of a lookup and an insert: the map grows
+	// unless k was seen before.
+	n := len(d.seen)
+	if d.seen[k] = true; len(d.seen) == n {
 		return
 	}
-	d.seen[k] = true
 	d.l = append(d.l, diag.Diagnostic{Rule: rule, Severity: sev, Pos: pos, Message: msg, Target: Target})
 }
