@@ -2,8 +2,6 @@ package codepipeline
 
 import (
 	"os"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/actionport/actionport/internal/ir"
@@ -16,16 +14,7 @@ import (
 //
 //	go test -run '^$' -bench EmitCorpus -benchmem ./internal/emit/codepipeline
 func BenchmarkEmitCorpus(b *testing.B) {
-	var ws []*ir.Workflow
-	for _, f := range corpusFiles(b) {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if w, _ := translate.Translate(f, src, translate.Options{}); w != nil {
-			ws = append(ws, w)
-		}
-	}
+	ws := translateCorpus(b)
 	for _, c := range []struct {
 		name string
 		opts Options
@@ -44,48 +33,17 @@ func BenchmarkEmitCorpus(b *testing.B) {
 	}
 }
 
-// TestConcurrentEmit converts the corpus on several goroutines at once and
-// compares with a conversion on one: conversions share nodes (see shared.go)
-// and reuse each other's node chunks (see arenas).
-func TestConcurrentEmit(t *testing.T) {
+// translateCorpus translates every corpus workflow the front end accepts.
+func translateCorpus(tb testing.TB) []*ir.Workflow {
 	var ws []*ir.Workflow
-	for _, f := range corpusFiles(t) {
+	for _, f := range corpusFiles(tb) {
 		src, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		if w, _ := translate.Translate(f, src, translate.Options{}); w != nil {
 			ws = append(ws, w)
 		}
 	}
-	render := func(w *ir.Workflow) string {
-		files, d := Emit(w, Options{})
-		var b strings.Builder
-		for _, f := range files {
-			b.WriteString(f.Path + "\n")
-			b.Write(f.Data)
-		}
-		for _, x := range d {
-			b.WriteString(x.String() + "\n")
-		}
-		return b.String()
-	}
-	want := make([]string, len(ws))
-	for i, w := range ws {
-		want[i] = render(w)
-	}
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range ws {
-				i := (k + g*len(ws)/4) % len(ws)
-				if got := render(ws[i]); got != want[i] {
-					t.Errorf("%s: a concurrent conversion differs", ws[i].Source)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	return ws
 }
