@@ -91,6 +91,7 @@ type TargetResult struct {
 	// Rules are the distinct rule ids of the error diagnostics, sorted.
 	Rules []string `json:"error_rules,omitempty"`
 
+	// diags are the diagnostics until the workflow's diagCounts are made.
 	diags diag.List
 }
 
@@ -117,7 +118,10 @@ type WorkflowResult struct {
 	uses         []construct // per construct kind observations
 	environments []string
 	roles        []string
-	frontDiags   diag.List
+	// frontDiags are the front end's diagnostics until diagCounts holds
+	// what the report needs of every diagnostic.
+	frontDiags diag.List
+	diagCounts []diagCount
 }
 
 // Input is one workflow file to audit.
@@ -189,6 +193,13 @@ func auditFile(in Input, opts Options) *WorkflowResult {
 		if tr := r.Targets[t.Name]; tr.Outcome == OutcomeFailed && r.Error == "" {
 			r.Error = "internal error while converting (see the internal diagnostic)"
 		}
+	}
+	// Keep counts, not the diagnostics: a workflow can have a hundred
+	// thousand of them, and the report holds every workflow's result.
+	r.diagCounts = countDiags(r.frontDiags, opts.Targets, r.Targets)
+	r.frontDiags = nil
+	for _, tr := range r.Targets {
+		tr.diags = nil
 	}
 	return r
 }

@@ -152,7 +152,7 @@ func summarize(results []*WorkflowResult, targets []Target) *Report {
 	}
 
 	rep.Constructs = constructs(results)
-	rep.TopDiagnostics = topDiagnostics(results, targets)
+	rep.TopDiagnostics = topDiagnostics(results)
 	rep.Manual = manual(results)
 	return rep
 }
@@ -201,39 +201,64 @@ func constructs(results []*WorkflowResult) []KindSummary {
 	return out
 }
 
-func topDiagnostics(results []*WorkflowResult, targets []Target) []DiagSummary {
-	type k struct {
-		rule, target string
-		sev          diag.Severity
+// diagKey groups diagnostics in the report: the front end's (target "")
+// and each target's.
+type diagKey struct {
+	rule, target string
+	sev          diag.Severity
+}
+
+// diagCount is what the report keeps of a workflow's diagnostics of one
+// diagKey: how many, and the first as an example.
+type diagCount struct {
+	key     diagKey
+	count   int
+	example string
+}
+
+// countDiags counts a workflow's diagnostics by diagKey, in the order the
+// report meets them: the front end's, then each target's own.
+func countDiags(front diag.List, targets []Target, results map[string]*TargetResult) []diagCount {
+	var out []diagCount
+	index := map[diagKey]int{}
+	count := func(d diag.Diagnostic, target string) {
+		key := diagKey{d.Rule, target, d.Severity}
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, diagCount{key: key, example: d.String()})
+		}
+		out[i].count++
 	}
-	sums := map[k]*DiagSummary{}
-	var order []k
-	count := func(d diag.Diagnostic, target string, seen map[k]bool) {
-		key := k{d.Rule, target, d.Severity}
-		s := sums[key]
-		if s == nil {
-			s = &DiagSummary{Rule: d.Rule, Target: target, Severity: d.Severity, Example: d.String()}
-			sums[key] = s
-			order = append(order, key)
-		}
-		s.Count++
-		if !seen[key] {
-			seen[key] = true
-			s.Workflows++
-		}
+	for _, d := range front {
+		count(d, "")
 	}
-	for _, r := range results {
-		seen := map[k]bool{}
-		for _, d := range r.frontDiags {
-			count(d, "", seen)
-		}
-		for _, t := range targets {
-			tr := r.Targets[t.Name]
+	for _, t := range targets {
+		if tr := results[t.Name]; tr != nil {
 			for _, d := range tr.diags {
 				if d.Target != "" {
-					count(d, d.Target, seen)
+					count(d, d.Target)
 				}
 			}
+		}
+	}
+	return out
+}
+
+func topDiagnostics(results []*WorkflowResult) []DiagSummary {
+	sums := map[diagKey]*DiagSummary{}
+	var order []diagKey
+	for _, r := range results {
+		for _, c := range r.diagCounts {
+			s := sums[c.key]
+			if s == nil {
+				s = &DiagSummary{Rule: c.key.rule, Target: c.key.target, Severity: c.key.sev, Example: c.example}
+				sums[c.key] = s
+				order = append(order, c.key)
+			}
+			s.Count += c.count
+			s.Workflows++
 		}
 	}
 	var out []DiagSummary

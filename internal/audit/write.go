@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,7 +23,10 @@ const (
 
 // Write renders the report into dir (created when missing) as
 // audit_summary.md, audit.json and workflow_usage.csv, each written
-// atomically. It returns the paths written.
+// atomically. It replaces only the files of an earlier report: when a file
+// by one of these names was not written by the audit (or is not a regular
+// file), nothing is written and the error names it. It returns the paths
+// written.
 func Write(dir string, rep *Report) ([]string, error) {
 	js, err := JSON(rep)
 	if err != nil {
@@ -31,11 +36,19 @@ func Write(dir string, rep *Report) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var written []string
-	for _, f := range []struct {
+	files := []struct {
 		name string
 		data []byte
-	}{{SummaryFile, Markdown(rep)}, {JSONFile, js}, {CSVFile, cs}} {
+	}{{SummaryFile, Markdown(rep)}, {JSONFile, js}, {CSVFile, cs}}
+	// Replace only an earlier report: all three files are checked before
+	// any is written.
+	for _, f := range files {
+		if err := replaceable(filepath.Join(dir, f.name)); err != nil {
+			return nil, fmt.Errorf("writing audit report: %w", err)
+		}
+	}
+	var written []string
+	for _, f := range files {
 		p := filepath.Join(dir, f.name)
 		if err := fsutil.WriteAtomic(p, f.data); err != nil {
 			return written, fmt.Errorf("writing audit report: %w", err)
@@ -43,6 +56,31 @@ func Write(dir string, rep *Report) ([]string, error) {
 		written = append(written, p)
 	}
 	return written, nil
+}
+
+// reportHeads are how the files of a report begin. A file by one of these
+// names that begins otherwise was not written by the audit.
+var reportHeads = map[string]string{
+	SummaryFile: "# actionport audit\n",
+	JSONFile:    "{\n  \"total\": ",
+	CSVFile:     "path,repository,",
+}
+
+// replaceable returns an error unless path is missing or holds an earlier
+// report's file (a regular file that begins as the audit writes it): a file
+// the audit did not write is not replaced.
+func replaceable(path string) error {
+	head := reportHeads[filepath.Base(path)]
+	b, err := fsutil.ReadHead(path, len(head))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w; remove it or choose another --out", err)
+	case string(b) != head:
+		return fmt.Errorf("%s exists and was not written by convert audit; remove it or choose another --out", path)
+	}
+	return nil
 }
 
 // JSON renders the report as indented JSON.
@@ -54,7 +92,19 @@ func JSON(rep *Report) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// CSV renders one row per workflow.
+// csvCell keeps a spreadsheet from taking a cell for a formula: text from
+// the workflows (a name, a path, a runner label) that starts with =, +, -,
+// @, a tab or a carriage return gets a leading apostrophe, as OWASP advises
+// against CSV injection.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// CSV renders one row per workflow. Cells that a spreadsheet would take for
+// a formula start with an apostrophe (see csvCell).
 func CSV(rep *Report) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -73,6 +123,9 @@ func CSV(rep *Report) ([]byte, error) {
 			row = append(row, string(tr.Outcome), strconv.Itoa(tr.Errors), strconv.Itoa(tr.Warnings), strings.Join(tr.Rules, " "))
 		}
 		row = append(row, r.Error)
+		for i, cell := range row {
+			row[i] = csvCell(cell)
+		}
 		_ = w.Write(row)
 	}
 	w.Flush()
@@ -166,7 +219,7 @@ func Markdown(rep *Report) []byte {
 				p("| … %d more | | | | | |\n", len(k.Items)-itemLimit)
 				break
 			}
-			p("| `%s` | %d | %d | %s | %s | %s |\n", md(it.Name), it.Total, it.Workflows, dash(it.Known), dash(it.Unknown), dash(it.Unsupported))
+			p("| %s | %d | %d | %s | %s | %s |\n", mdCode(it.Name), it.Total, it.Workflows, dash(it.Known), dash(it.Unknown), dash(it.Unsupported))
 		}
 		p("\n")
 	}
@@ -219,7 +272,7 @@ func Markdown(rep *Report) []byte {
 			}
 			name := md(truncate(u.Name, 100))
 			if code {
-				name = "`" + name + "`"
+				name = mdCode(truncate(u.Name, 100))
 			}
 			p("| %s | %d |", name, u.Workflows)
 			if repos {
@@ -248,7 +301,7 @@ func Markdown(rep *Report) []byte {
 	}
 	p("\n")
 	for _, r := range rep.Workflows {
-		p("| `%s` | %d | %d |", md(r.Path), r.Jobs, r.Steps)
+		p("| %s | %d | %d |", mdCode(r.Path), r.Jobs, r.Steps)
 		for _, t := range rep.Targets {
 			tr := r.Targets[t.Name]
 			cell := string(tr.Outcome)
@@ -314,11 +367,40 @@ func singular(kind string) string {
 	return capitalize(kind)
 }
 
-// md escapes text for a Markdown table cell.
+// mdBreaks replaces what Markdown (CommonMark: LF, CR) or a YAML-minded
+// reader takes for a line break, which would end a table row.
+var mdBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+
+// md escapes text for a Markdown table cell: one line, "|" escaped, and "<"
+// and "&" as entities so that text from a workflow (a job name, an
+// expression) cannot open HTML.
 func md(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
+	s = mdBreaks.Replace(s)
+	s = strings.ReplaceAll(s, "&", "&amp;")
+	s = strings.ReplaceAll(s, "<", "&lt;")
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return s
+}
+
+// mdCode renders text as a code span in a Markdown table cell: one line,
+// "|" escaped, between enough backticks that a backtick in the text does
+// not end the span.
+func mdCode(s string) string {
+	s = strings.ReplaceAll(mdBreaks.Replace(s), "|", `\|`)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 func truncate(s string, n int) string {

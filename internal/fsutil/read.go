@@ -71,3 +71,15 @@ func ReadFile(path string, limit int) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// ReadHead returns the first n bytes of the regular file path (all of it
+// when it is shorter). Anything but a regular file is refused with an error
+// matching ErrNotRegular, without blocking on a named pipe. Errors name the
+// path.
+func ReadHead(path string, n int) ([]byte, error) {
+	b, _, err := readRegular(path, n)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return b[:min(len(b), n)], nil
+}
