@@ -95,7 +95,7 @@ func newEmitter(w *ir.Workflow, opts Options) *emitter {
 	if opts.Config == nil {
 		opts.Config = defaultConfig()
 	}
-	e := &emitter{nodes: arenas.Get().(*nodes), w: w, opts: opts, cfg: opts.Config,
+	e := &emitter{nodes: getArena(), w: w, opts: opts, cfg: opts.Config,
 		jobs: map[string]*ir.Job{}, level: map[string]int{}, specs: map[string]*jobSpec{},
 		unitOf: map[string]*unit{}, unitNames: map[string]bool{}, ids: map[string]*unit{},
 		artNames: map[string]string{}, artUsed: map[string]bool{}, assumed: map[string]bool{}}
@@ -108,8 +108,7 @@ func newEmitter(w *ir.Workflow, opts Options) *emitter {
 // release gives the emitter's nodes back for the next conversion; the
 // emitter is not used after it (its files are written, its nodes garbage).
 func (e *emitter) release() {
-	e.nodes.reset()
-	arenas.Put(e.nodes)
+	putArena(e.nodes)
 	e.nodes = nil
 }
 

@@ -36,14 +36,57 @@ const (
 	slotChunk = 1024
 )
 
-// arenas keeps the nodes of finished conversions for reuse.
-var arenas = sync.Pool{New: func() any { return new(nodes) }}
+// arenas keeps the nodes of a few finished conversions for reuse. (A
+// sync.Pool missed often: its per-processor caches lose an arena when the
+// converting goroutine moves to another processor, and every GC empties it.)
+var arenas struct {
+	sync.Mutex
+	free []*nodes
+}
 
-// reset forgets every node handed out (zeroing them) to hand them out again.
+// Limits of what arenas keeps: a few arenas (about one per conversion
+// running at once), each of up to 8192 nodes, 16384 content slots and a
+// 1 MB buffer (at most some 1.8 MB; a typical conversion of the corpus uses
+// under 100 kB). Chunks beyond, made for the largest workflows, go to the GC.
+const (
+	keptArenas     = 4
+	keptNodeChunks = 8192 / nodeChunk
+	keptSlotChunks = 16384 / slotChunk
+	keptBuffer     = 1 << 20
+)
+
+// getArena returns an arena to make a conversion's nodes.
+func getArena() *nodes {
+	arenas.Lock()
+	defer arenas.Unlock()
+	if n := len(arenas.free); n > 0 {
+		b := arenas.free[n-1]
+		arenas.free = arenas.free[:n-1]
+		return b
+	}
+	return new(nodes)
+}
+
+// putArena resets b and keeps it for the next conversion unless enough
+// arenas are kept.
+func putArena(b *nodes) {
+	b.reset()
+	arenas.Lock()
+	defer arenas.Unlock()
+	if len(arenas.free) < keptArenas {
+		arenas.free = append(arenas.free, b)
+	}
+}
+
+// reset forgets every node handed out (zeroing them) to hand them out
+// again, keeping no more than arenas keeps.
 func (b *nodes) reset() {
-	b.nodes.reset()
-	b.slots.reset()
+	b.nodes.reset(keptNodeChunks)
+	b.slots.reset(keptSlotChunks)
 	b.buf = b.buf[:0]
+	if cap(b.buf) > keptBuffer {
+		b.buf = nil
+	}
 }
 
 // encode renders a document, header comment lines then root, as
@@ -97,9 +140,14 @@ func (c *chunks[T]) take(n, size int) []T {
 	return s
 }
 
-// reset zeroes what was handed out, to hand it out again.
-func (c *chunks[T]) reset() {
-	for _, ch := range c.all[:c.next] {
+// reset zeroes what was handed out, to hand it out again; it keeps at most
+// kept chunks.
+func (c *chunks[T]) reset(kept int) {
+	if len(c.all) > kept {
+		clear(c.all[kept:]) // the GC's
+		c.all = c.all[:kept]
+	}
+	for _, ch := range c.all[:min(c.next, kept)] {
 		clear(ch)
 	}
 	c.next, c.free = 0, nil
