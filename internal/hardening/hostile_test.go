@@ -183,6 +183,10 @@ func hostileCases() []hostileCase {
 		{name: "flow-seq-4MiB", src: s(jobHead + job("a", "x: ["+strings.Repeat("a,", (4<<20-200)/2)+"a]")), wantRule: "input-limit"},
 		{name: "block-nulls-4MiB", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("a:\n", (4<<20-200)/3)), wantRule: "input-limit"},
 		{name: "block-seq-nulls-4MiB", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("-\n", (4<<20-200)/2)), wantRule: "input-limit"},
+		// A block scalar header, then lines broken by CR or LS: the parser
+		// sees 1.4 million keys (830 MB, 20 s) where a scan by LF saw one line.
+		{name: "cr-only-nulls-4MiB", src: s(strings.ReplaceAll(jobHead+job("a"), "\n", "\r") + "x: |\r" + strings.Repeat("a:\r", (4<<20-300)/3)), wantRule: "input-limit"},
+		{name: "ls-nulls-4MiB", src: s(jobHead + job("a") + "x: |\u2028" + strings.Repeat("a:\u2028", (4<<20-300)/5)), wantRule: "input-limit"},
 		{name: "nested-seq-lines", src: s(jobHead + job("a") + "x:\n" + strings.Repeat("  - "+strings.Repeat("- ", 5000)+"a\n", 100)), wantRule: "input-limit"},
 		// 120,000 nodes: under the limit, converted.
 		{name: "nodes-under-limit", src: func() []byte {

@@ -109,6 +109,9 @@ func lineCol(src []byte, offset int) (int, int) {
 // or none whatever it holds, so that a large script is one node. A file that
 // is not valid YAML still gets a count (the parser then reports the error).
 func yamlNodes(src []byte, limit int) (n, offset int) {
+	// YAML parsers also break lines at CR, NEL, LS and PS: count on a copy
+	// with those as LF (each has as many bytes as it had, so offsets hold).
+	src = normalizeBreaks(src)
 	var flow []byte   // open flow collections, '[' or '{'
 	blockParent := -2 // in a block scalar: its parent's column (content is indented more)
 	for i := 0; i < len(src) && n <= limit; {
@@ -199,6 +202,19 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 		}
 	}
 	return n, len(src)
+}
+
+// yamlBreaks maps the line breaks of YAML parsers other than LF to LFs of
+// the same length in bytes (CRLF stays two bytes: a space and an LF).
+var yamlBreaks = strings.NewReplacer("\r\n", " \n", "\r", "\n", "\u0085", " \n", "\u2028", "  \n", "\u2029", "  \n")
+
+// normalizeBreaks returns src with yamlBreaks applied, or src itself when it
+// holds no such break (nearly always).
+func normalizeBreaks(src []byte) []byte {
+	if bytes.IndexByte(src, '\r') < 0 && !bytes.Contains(src, []byte("\u0085")) && !bytes.Contains(src, []byte("\u2028")) && !bytes.Contains(src, []byte("\u2029")) {
+		return src
+	}
+	return []byte(yamlBreaks.Replace(string(src)))
 }
 
 // lineEnd is the index of the newline ending the line that holds i, or len(src).

@@ -84,3 +84,37 @@ func TestYAMLNodesStopsAtLimit(t *testing.T) {
 		t.Errorf("stopped at line %d, want 51", line)
 	}
 }
+
+// Line breaks other than LF (CR alone, NEL, LS, PS) are line breaks to the
+// parser: a block scalar header followed by them must not hide the rest of
+// the file from the estimate (it did: 4 MiB of "a:\r" passed as a few nodes
+// and took 830 MB).
+func TestYAMLNodesOtherLineBreaks(t *testing.T) {
+	for _, br := range []string{"\r", "\r\n", "\u0085", "\u2028", "\u2029"} {
+		src := strings.ReplaceAll("on: push\nx: |\n"+strings.Repeat("a:\n", 3000), "\n", br)
+		if n, _ := yamlNodes([]byte(src), 1<<30); n < 5000 {
+			t.Errorf("%q: estimate %d nodes, want about 6000", br, n)
+		}
+	}
+}
+
+// FuzzYAMLNodes: the estimate never panics, stays within its limit's reach
+// and reports an offset inside the text.
+func FuzzYAMLNodes(f *testing.F) {
+	for _, s := range []string{"", "a: b\n", "- - [a, {b: c}]\n", "x: |\n  a\n b: 'c''d'\n", "\"a\\\"\n#c\n? x\n: y\n", "---\n%YAML\n...\n", "a: &x !t *y\n", "\r\u2028\u0085:\t-"} {
+		f.Add([]byte(s), 10)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, limit int) {
+		limit = max(0, limit%1000)
+		n, at := yamlNodes(src, limit)
+		if n < 0 || at < 0 || at > len(src) {
+			t.Fatalf("n=%d at=%d for %d bytes", n, at, len(src))
+		}
+		if n > limit+1 {
+			t.Fatalf("counted %d past the limit %d", n, limit)
+		}
+		if n <= limit && at != len(src) {
+			t.Fatalf("stopped at %d of %d under the limit", at, len(src))
+		}
+	})
+}
