@@ -229,6 +229,7 @@ func (e *emitter) services(s *jobSpec, r *shell.Renderer) {
 // commandNodes renders commands as a YAML sequence with their comments.
 func (b *nodes) commandNodes(cmds []command) *yamlnode.Node {
 	s := b.seq()
+	s.Content = b.content(len(cmds))
 	for _, c := range cmds {
 		n := b.str(c.text)
 		addComment(n, c.comment)

@@ -7,6 +7,7 @@ import (
 	"github.com/actionport/actionport/internal/yamlnode"
 )
 
+// sub, ref and getAtt are the CloudFormation functions Fn::Sub, Ref and Fn::GetAtt.
 func (b *nodes) sub(s string) *yamlnode.Node { return b.mapping("Fn::Sub", s) }
 func (b *nodes) ref(s string) *yamlnode.Node { return b.mapping("Ref", s) }
 func (b *nodes) getAtt(r, a string) *yamlnode.Node {

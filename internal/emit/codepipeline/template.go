@@ -38,7 +38,7 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 	}
 	pl := e.mapping("Type", "AWS::CodePipeline::Pipeline", "Properties", e.cfnPipeline(&p))
 	// The workflow's dropped items are comments above the pipeline: its key
-	// is a node of its own (see keyNode).
+	// is a node of its own (see nodes.key).
 	plKey := yamlnode.Set(res, "Pipeline", pl)
 	for _, d := range e.w.Dropped {
 		addComment(plKey, commentLines(d.Reason, d.Rule, d.YAML))

@@ -223,7 +223,7 @@ func (b *nodes) value(v any) *yamlnode.Node {
 }
 
 // set appends key: v to mapping m. The key node may be shared (see
-// keyNode): never modify it.
+// key): never modify it.
 func (b *nodes) set(m *yamlnode.Node, key string, v *yamlnode.Node) {
 	m.Content = append(m.Content, b.key(key), v)
 }
@@ -233,7 +233,7 @@ func (b *nodes) setStr(m *yamlnode.Node, key, s string) {
 	b.set(m, key, b.str(s))
 }
 
-// key returns the node of a mapping key: shared (see keyNode) or new.
+// key returns the node of a mapping key: shared (see sharedKeys) or new.
 func (b *nodes) key(key string) *yamlnode.Node {
 	if n := sharedKeys[key]; n != nil {
 		return n
@@ -241,12 +241,11 @@ func (b *nodes) key(key string) *yamlnode.Node {
 	return b.str(key)
 }
 
-// Most mapping keys (some 120k of a corpus conversion) are the same few
-// names: each has one shared node. Shared key nodes are Raw, written as is:
-// each is plain text that the writer would write unquoted (yaml_test.go
-// checks it).
-// sharedKeys holds the shared key nodes. A key that takes a comment must
-// not be among them (no key here does; see template's Pipeline resource).
+// sharedKeys holds one shared node for each of the few names that most
+// mapping keys (some 120k of a corpus conversion) are. Shared key nodes are
+// Raw, written as is: each is plain text that the writer would write
+// unquoted (yaml_test.go checks it). A key that takes a comment must not be
+// among them (no key here does; see template's Pipeline resource).
 var sharedKeys = func() map[string]*yamlnode.Node {
 	keys := []string{
 		// template.yaml
