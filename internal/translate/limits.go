@@ -122,7 +122,9 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 		}
 		indent := i - lineStart
 		if blockParent > -2 {
-			if i == len(src) || src[i] == '\n' || src[i] == '\r' || indent > blockParent {
+			// Content: blank lines and lines indented more than the
+			// parent; a document marker ends even a top-level block scalar.
+			if i == len(src) || src[i] == '\n' || indent > blockParent && !(indent == 0 && hasDocMarker(src[i:])) {
 				i = lineEnd(src, i) + 1
 				continue
 			}
@@ -137,7 +139,10 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 				i += 3
 			}
 		}
-		parent := indent - 1 // the column a block scalar on this line must be indented more than
+		// The column a block scalar on this line must be indented more
+		// than: that of the last key, entry or indicator before it (a
+		// larger column only makes more lines count).
+		parent := indent - 1
 		for i < len(src) && src[i] != '\n' && n <= limit {
 			c := src[i]
 			col := i - lineStart
@@ -148,12 +153,14 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 				i = lineEnd(src, i)
 			case (c == '-' || c == '?' || c == ':') && isYAMLSpace(src, i+1, len(flow) > 0):
 				i++
+				if c != ':' || col == indent {
+					parent = col
+				}
 				switch {
 				case c == '-':
 					// An entry: its node (a mapping, another sequence, an
 					// empty value) or its scalar counted below; about as
 					// many as the parser builds.
-					parent = col
 					n++
 				case c == ':' && len(flow) == 0 && restIsEmpty(src, i):
 					n++ // the value is a nested collection, or empty
@@ -174,6 +181,7 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 				i++
 			case c == '\'' || c == '"':
 				n++
+				parent = col
 				i = skipYAMLQuoted(src, i)
 			case (c == '|' || c == '>') && len(flow) == 0:
 				n++
@@ -182,16 +190,14 @@ func yamlNodes(src []byte, limit int) (n, offset int) {
 			case c == '&' || c == '!' || c == '*':
 				if c == '*' {
 					n++
+					parent = col
 				}
 				for i++; i < len(src) && !isYAMLSpace(src, i, false) && (len(flow) == 0 || !isFlowIndicator(src[i])); i++ {
 				}
 			default: // a plain scalar, perhaps a key
 				n++
-				start := col
+				parent = col
 				i = skipPlain(src, i, len(flow) > 0)
-				if i < len(src) && src[i] == ':' {
-					parent = start
-				}
 			}
 		}
 		if n > limit {
@@ -264,14 +270,21 @@ func restIsEmpty(src []byte, i int) bool {
 }
 
 // skipYAMLQuoted returns the index just past the quoted scalar opened at
-// src[open] ('...' with ” for a quote, "..." with backslash escapes), or
-// len(src) when it is not closed.
+// src[open] ('...' with ” for a quote, "..." with backslash escapes), or of
+// the end of its line when it does not close there. The rest of a quoted
+// scalar that spans lines is counted as if it were plain text (a few nodes
+// too many): a quote that the parser reads as part of a plain scalar (a
+// continuation line starting with one) must not hide the lines after it.
 func skipYAMLQuoted(src []byte, open int) int {
 	q := src[open]
 	for i := open + 1; i < len(src); i++ {
 		switch {
+		case src[i] == '\n':
+			return i
 		case q == '"' && src[i] == '\\':
-			i++
+			if i+1 < len(src) && src[i+1] != '\n' {
+				i++
+			}
 		case src[i] == q:
 			if q == '\'' && i+1 < len(src) && src[i+1] == '\'' {
 				i++

@@ -38,6 +38,11 @@ func TestYAMLNodesEstimate(t *testing.T) {
 		"anchors tags aliases":        "a: &x !!str v\nb: [" + strings.Repeat("*x, !t y, ", 2000) + "]\n",
 		"multi-line quoted":           "a: \"x\n  b: c\n  d: e\"\n" + strings.Repeat("k: 'it''s'\n", 2000),
 		"documents and directives":    "%YAML 1.2\n---\n" + strings.Repeat("a: 1\n---\n", 2000),
+		// Shapes that hid the lines after them from an earlier version.
+		"complex key block scalar":                "? |\n  k\n: v\n" + strings.Repeat("a: [1, 2]\n", 2000),
+		"quoted key block scalar":                 "\"x\": |\n  text\n" + strings.Repeat("'a': [1, 2]\n", 2000),
+		"quote in a plain continuation":           "k: plain\n  'continued\n" + strings.Repeat("a: [1, 2]\n", 2000) + "z: \"'\"\n",
+		"document after a top-level block scalar": "--- |\n  text\n---\n" + strings.Repeat("a: [1, 2]\n", 2000),
 	}
 	files := corpusFiles(t)
 	for _, f := range files {
