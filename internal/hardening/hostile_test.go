@@ -171,6 +171,15 @@ func hostileCases() []hostileCase {
 		{name: "expr-not-100000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + strings.Repeat("!", 100000) + "true }}\n")},
 		{name: "expr-100k-chars", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    env:\n      X: ${{ " + strings.TrimSuffix(strings.Repeat("github.sha || ", 7200), " || ") + " }}\n    steps:\n      - run: echo \"${{ format('" + strings.Repeat("{0}", 30000) + "', github.ref) }}\"\n")},
 		{name: "expr-many-100000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo " + strings.Repeat("${{ github.sha }}", 100000) + "\n")},
+		// format() repeats its argument per placeholder: nested calls of
+		// 1,000 each took 1.8 GB and did not finish (a 9 KB workflow).
+		{name: "expr-format-nested", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ " + func() string {
+			e := "github.sha"
+			for range 3 {
+				e = "format('" + strings.Repeat("{0}", 1000) + "', " + e + ")"
+			}
+			return e
+		}() + " }}\"\n        if: format('" + strings.Repeat("{0}{1}", 30000) + "', format('{0}{0}{0}{0}', github.ref), github.sha) == 'x'\n"), wantRule: "expr-syntax"},
 		{name: "expr-unterminated", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo " + strings.Repeat("${{ ", 50000) + "\n")},
 		{name: "long-key-1MiB", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    env:\n      " + strings.Repeat("K", 1<<20) + ": v\n    steps:\n      - run: echo\n")},
 		{name: "nul-bytes", src: s(jobHead + job("a") + "\x00\x00\x00")},
@@ -505,6 +514,18 @@ func usesStep(name string) string { return "    - uses: ./a/" + name + "\n" }
 
 const runStep = "    - run: echo hi\n      shell: bash\n"
 
+// inputFanOut is a chain of composite actions a/l1..a/l5 where each passes
+// refs (its input x, thirty times over) to the one below, l1 echoing it;
+// def is the default of x.
+func inputFanOut(def, refs string) map[string]localFile {
+	head := "inputs:\n  x: {default: \"" + def + "\"}\n"
+	fs := map[string]localFile{"a/l1/action.yml": {data: head + "runs:\n  using: composite\n  steps:\n    - run: echo \"" + refs + "\"\n      shell: bash\n"}}
+	for i := 2; i <= 5; i++ {
+		fs[fmt.Sprintf("a/l%d/action.yml", i)] = localFile{data: head + fmt.Sprintf("runs:\n  using: composite\n  steps:\n    - uses: ./a/l%d\n      with:\n        x: \"%s\"\n", i-1, refs)}
+	}
+	return fs
+}
+
 // Local composite actions (uses: ./path) are read and inlined: cycles,
 // fan-out and deep chains, bombs and special files in action.yml, paths out
 // of the repository. Each ends quickly with a diagnostic at the calling step
@@ -534,6 +555,13 @@ func TestHostileLocalActions(t *testing.T) {
 		// 30^6 steps: hung (exponential) before the expansion was bounded.
 		{name: "fan-out", files: fanOut(runStep), uses: []string{"./a/l5"}, want: []string{"more than 20000 steps"}},
 		{name: "fan-out-absorbed-leaves", files: fanOut("    - uses: actions/checkout@v4\n"), uses: []string{"./a/l5"}, want: []string{"more than 20000 steps"}},
+		// Each level passes its input thirty times to the next: 30^5 parts
+		// (1.6 GB, hung) or 30 copies of a 1 MiB default per level.
+		{name: "input-multiplication", files: inputFanOut("y", strings.Repeat("${{ inputs.x }}", 30)), uses: []string{"./a/l5\n        with:\n          x: ${{ github.sha }}"}, want: []string{"references to inputs", "past 1000000 parts"}},
+		{name: "input-multiplication-bytes", files: inputFanOut(strings.Repeat("A", 1<<20), strings.Repeat("${{ inputs.x }}", 30)), uses: []string{"./a/l5"}, want: []string{"references to inputs", "16 MiB"}},
+		{name: "input-multiplication-format", files: inputFanOut("y", "${{ format('"+strings.Repeat("{0}", 30)+"', inputs.x) }}"), uses: []string{"./a/l5\n        with:\n          x: ${{ github.sha }}"}, want: []string{"references to inputs", "past 1000000 parts"}},
+		{name: "input-multiplication-condition", files: map[string]localFile{"a/x/action.yml": {data: "inputs:\n  x: {default: y}\nruns:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n      if: format('" + strings.Repeat("{0}", 40000) + "', inputs.x) == 'a'\n"}},
+			uses: []string{"./a/x\n        with:\n          x: " + strings.Repeat("${{ github.sha }}", 30)}, want: []string{"references to inputs"}},
 		{name: "chain-50", files: chain, uses: []string{"./a/c0"}, want: []string{"nest deeper than 5 levels"}},
 		{name: "many-uses", files: map[string]localFile{"a/x/action.yml": composite(runStep)}, uses: slices.Repeat([]string{"./a/x"}, translate.MaxInlinedActions+10), want: []string{"inlined 5000 local actions, the limit"}},
 		{name: "alias-bomb", files: map[string]localFile{"a/x/action.yml": {data: strings.Replace(laughs(9), "jobs:", "runs:\n  using: composite\n  steps:\n    - run: echo\n      shell: bash\n      env:\n        X: *a8\njobs:", 1)}}, want: []string{"alias"}},

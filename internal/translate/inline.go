@@ -29,6 +29,14 @@ const (
 	// MaxInlinedActions bounds the composite actions inlined in one workflow
 	// (each use counts, also inside other actions and matrix combinations).
 	MaxInlinedActions = 5_000
+	// MaxInputExpansionParts and MaxInputExpansionBytes bound what the
+	// references to inputs (${{ inputs.x }}) in the inlined actions of one
+	// workflow may expand to, in parts (text and references) and in bytes
+	// of text: each reference is replaced by the value passed in, so an
+	// action passing "${{ inputs.x }}" thirty times to another multiplies
+	// the value by thirty per level (30^5 parts took 1.6 GB and hung).
+	MaxInputExpansionParts = 1_000_000
+	MaxInputExpansionBytes = 16 << 20
 )
 
 // compositeAction is the part of a local action.yml that inlining needs.
@@ -47,7 +55,10 @@ type loadedAction struct {
 	path   string // the action.yml read
 	action *compositeAction
 	steps  []*actionlint.Step // parsed steps of a composite action
-	err    error
+	// inputRefs bounds how often lowering the steps repeats the values
+	// passed to the inputs (see inputCopies).
+	inputRefs int
+	err       error
 }
 
 // inlineState is what inlining keeps over one translation: the actions read
@@ -60,6 +71,9 @@ type inlineState struct {
 	stack    []string // directories of the actions being inlined, outermost first
 	steps    int
 	uses     int
+	// inputParts and inputBytes are what the references to inputs of the
+	// actions inlined so far may have expanded to.
+	inputParts, inputBytes int
 }
 
 // inlineStates holds the inlineState of each translation that inlines, by a
@@ -150,6 +164,7 @@ func readLocalAction(dir string) *loadedAction {
 			return a
 		}
 		a.action = &c
+		a.inputRefs = inputCopies(&c.Runs.Steps, MaxInputExpansionParts)
 		if c.Runs.Using != "composite" {
 			return a
 		}
@@ -233,6 +248,20 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	for _, w := range call.With {
 		inputs[strings.ToLower(w.Name)] = w.Value
 	}
+	// Each reference to an input becomes the value passed in: bound what
+	// that may expand to before lowering the steps.
+	parts, size := 0, 0
+	for _, v := range inputs {
+		p, b := valueSize(v)
+		parts, size = max(parts, p), max(size, b)
+	}
+	moreParts, moreBytes := a.inputRefs*parts, a.inputRefs*size
+	if s.inputParts+moreParts > MaxInputExpansionParts || s.inputBytes+moreBytes > MaxInputExpansionBytes {
+		return fmt.Errorf("its %d references to inputs, each replaced by a value passed in (up to %d parts, %d bytes), would take what inputs expand to in the workflow past %d parts or %d MiB (values passed through nested actions multiply)",
+			a.inputRefs, parts, size, MaxInputExpansionParts, MaxInputExpansionBytes>>20)
+	}
+	s.inputParts += moreParts
+	s.inputBytes += moreBytes
 	inner := *sc
 	inner.inputs = inputs
 	saved := t.posOverride
@@ -282,6 +311,104 @@ func (t *translator) expandedSteps(s *inlineState, dir string, levels int) int {
 type expansion struct {
 	dir    string
 	levels int
+}
+
+// inputCopies bounds how often lowering the steps (the YAML tree of an
+// action's runs.steps) may repeat the values passed to the action's inputs:
+// each reference to inputs in an expression (${{ }} in any value, or an if:
+// condition), times the format() placeholders that repeat it; an expression
+// that does not parse (and so is not lowered) counts its mentions of
+// "inputs". The count saturates past limit.
+func inputCopies(steps *yaml.Node, limit int) int {
+	total := 0
+	var walk func(n *yaml.Node, key string, depth int)
+	walk = func(n *yaml.Node, key string, depth int) {
+		if n == nil || total > limit || depth > MaxNestingDepth {
+			return
+		}
+		switch n.Kind {
+		case yaml.AliasNode:
+			walk(n.Alias, key, depth+1)
+		case yaml.ScalarNode:
+			total += exprInputCopies(n.Value, key == "if", limit)
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], n.Content[i].Value, depth+1)
+			}
+		default:
+			for _, c := range n.Content {
+				walk(c, "", depth+1)
+			}
+		}
+	}
+	walk(steps, "", 0)
+	return min(total, limit+1)
+}
+
+// exprInputCopies is inputCopies for one string: the expressions in it, or
+// the whole of it when it is a condition without ${{ }}.
+func exprInputCopies(s string, cond bool, limit int) int {
+	count := func(body string) int {
+		end := exprEnd(body)
+		if end < 0 {
+			end = len(body)
+		}
+		node, _, err := parseExpr(body)
+		if err != nil || node == nil {
+			return strings.Count(strings.ToLower(body[:end]), "inputs")
+		}
+		return exprExpansion(node, inputsRef, limit)
+	}
+	if cond && !strings.Contains(s, "${{") {
+		return count(s + "}}")
+	}
+	total := 0
+	for rest := s; total <= limit; {
+		i := strings.Index(rest, "${{")
+		if i < 0 {
+			break
+		}
+		body := rest[i+3:]
+		total += count(body)
+		end := exprEnd(body)
+		if end < 0 {
+			break
+		}
+		rest = body[end:]
+	}
+	return total
+}
+
+// inputsRef weighs a reference to the inputs of an inlined action (inputs.x,
+// inputs['x'], inputs) as one, for exprExpansion.
+func inputsRef(n actionlint.ExprNode) (int, bool) {
+	isInputs := func(n actionlint.ExprNode) bool {
+		v, ok := n.(*actionlint.VariableNode)
+		return ok && strings.EqualFold(v.Name, "inputs")
+	}
+	switch n := n.(type) {
+	case *actionlint.ObjectDerefNode:
+		if isInputs(n.Receiver) {
+			return 1, true
+		}
+	case *actionlint.IndexAccessNode:
+		if isInputs(n.Operand) {
+			return 1, true
+		}
+	case *actionlint.VariableNode:
+		if isInputs(n) {
+			return 1, true
+		}
+	}
+	return 0, false
+}
+
+// valueSize is the number of parts of v and the bytes of its text.
+func valueSize(v ir.Value) (parts, size int) {
+	for _, p := range v.Parts {
+		size += len(p.Lit)
+	}
+	return len(v.Parts), size
 }
 
 // cycleText shows a cycle of action directories relative to the repository.

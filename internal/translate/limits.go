@@ -3,6 +3,7 @@ package translate
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -36,6 +37,11 @@ const (
 	// largest hostile-test workflows (5,000 jobs, 20,000 steps) hold under
 	// 60,000; the corpus, under 3,000.
 	MaxYAMLNodes = 250_000
+	// MaxExprExpansion bounds the parts one expression may lower to, as
+	// exprExpansion counts them: format() repeats an argument once per
+	// placeholder, so nested calls multiply (three levels of 1,000 "{0}",
+	// 9 KB of workflow, took 1.8 GB and did not finish).
+	MaxExprExpansion = 100_000
 )
 
 // ruleInputLimit is reported when the input exceeds one of the limits above.
@@ -407,7 +413,90 @@ func parseExpr(body string) (actionlint.ExprNode, *actionlint.ExprLexer, *action
 	}
 	l := actionlint.NewExprLexer(body)
 	node, err := actionlint.NewExprParser().Parse(l)
+	if err == nil && exprExpansion(node, nil, MaxExprExpansion) > MaxExprExpansion {
+		return nil, nil, &actionlint.ExprError{Message: fmt.Sprintf("the expression expands to more than %d parts (format() repeats an argument for each placeholder, and nested calls multiply); it was not lowered. Build the text in a step instead", MaxExprExpansion)}
+	}
 	return node, l, err
+}
+
+// exprExpansion bounds the number of parts the expression n lowers to, up
+// to limit+1: a format() call with a literal format string is its
+// placeholders' arguments, repeated as often as the placeholders repeat
+// them, and its text; any other node is itself and its operands. When leaf
+// is set, it gives the weight of the nodes it accepts instead (their
+// operands are not visited), and other leaves weigh nothing.
+func exprExpansion(n actionlint.ExprNode, leaf func(actionlint.ExprNode) (int, bool), limit int) int {
+	if n == nil {
+		return 0
+	}
+	if leaf != nil {
+		if w, ok := leaf(n); ok {
+			return w
+		}
+	}
+	self := 1
+	if leaf != nil {
+		self = 0
+	}
+	sum := func(ns ...actionlint.ExprNode) int {
+		total := self
+		for _, c := range ns {
+			if total += exprExpansion(c, leaf, limit); total > limit {
+				return limit + 1
+			}
+		}
+		return total
+	}
+	switch n := n.(type) {
+	case *actionlint.ObjectDerefNode:
+		return sum(n.Receiver)
+	case *actionlint.ArrayDerefNode:
+		return sum(n.Receiver)
+	case *actionlint.IndexAccessNode:
+		return sum(n.Operand, n.Index)
+	case *actionlint.NotOpNode:
+		return sum(n.Operand)
+	case *actionlint.CompareOpNode:
+		return sum(n.Left, n.Right)
+	case *actionlint.LogicalOpNode:
+		return sum(n.Left, n.Right)
+	case *actionlint.FuncCallNode:
+		if strings.EqualFold(n.Callee, "format") && len(n.Args) > 0 {
+			if str, ok := n.Args[0].(*actionlint.StringNode); ok {
+				total := self
+				for _, k := range formatPlaceholders(str.Value, len(n.Args)-1) {
+					if total += exprExpansion(n.Args[k+1], leaf, limit); total > limit {
+						return limit + 1
+					}
+				}
+				return total
+			}
+		}
+		return sum(n.Args...)
+	}
+	return self
+}
+
+// formatPlaceholders returns the argument index of each {N} placeholder of
+// a format() string, in order, for N below args ({{ and }} are literal).
+func formatPlaceholders(f string, args int) []int {
+	var out []int
+	for i := 0; i < len(f); i++ {
+		switch {
+		case f[i] == '{' && i+1 < len(f) && f[i+1] == '{', f[i] == '}' && i+1 < len(f) && f[i+1] == '}':
+			i++
+		case f[i] == '{':
+			end := strings.IndexByte(f[i:], '}')
+			if end < 0 {
+				return out
+			}
+			if k, err := strconv.Atoi(f[i+1 : i+end]); err == nil && k >= 0 && k < args {
+				out = append(out, k)
+			}
+			i += end
+		}
+	}
+	return out
 }
 
 // exprOperators counts, up to the first "}}" outside a string literal, the

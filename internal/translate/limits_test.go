@@ -123,3 +123,38 @@ func FuzzYAMLNodes(f *testing.F) {
 		}
 	})
 }
+
+func TestExprExpansion(t *testing.T) {
+	tests := []struct {
+		expr string
+		want int // with every node weighing one
+		refs int // references to inputs, with format() repetitions
+	}{
+		{"github.sha", 2, 0},
+		{"inputs.x", 2, 1},
+		{"format('{0}-{0}-{1}', inputs.x, github.sha)", 7, 2},
+		{"format('{{0}} {0} {5} {x}', inputs.x)", 3, 1},
+		{"format('{0}{0}', format('{0}{0}{0}', inputs['x']))", 1 + 2*(1+3*3), 6},
+		{"inputs.x && format('{0}{0}', inputs.y) || toJSON(inputs)", 11, 4},
+	}
+	for _, tt := range tests {
+		node, _, err := parseExpr(tt.expr + " }}")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if got := exprExpansion(node, nil, 1<<30); got != tt.want {
+			t.Errorf("%s: expansion %d, want %d", tt.expr, got, tt.want)
+		}
+		if got := exprExpansion(node, inputsRef, 1<<30); got != tt.refs {
+			t.Errorf("%s: input copies %d, want %d", tt.expr, got, tt.refs)
+		}
+	}
+	// Nested calls multiply, and the parser refuses past the limit.
+	e := "github.sha"
+	for range 3 {
+		e = "format('" + strings.Repeat("{0}", 1000) + "', " + e + ")"
+	}
+	if _, _, err := parseExpr(e + " }}"); err == nil || !strings.Contains(err.Message, "expands to more than") {
+		t.Errorf("nested format: err = %v", err)
+	}
+}
