@@ -180,6 +180,12 @@ func hostileCases() []hostileCase {
 			}
 			return e
 		}() + " }}\"\n        if: format('" + strings.Repeat("{0}{1}", 30000) + "', format('{0}{0}{0}{0}', github.ref), github.sha) == 'x'\n"), wantRule: "expr-syntax"},
+		// A 1 MiB matrix value pasted by 1,000 references: a 1 GB output
+		// file, 3.9 GB of memory, 28 s.
+		{name: "matrix-value-pasted-1000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        x: [\"" + strings.Repeat("A", 1<<20) + "\"]\n    steps:\n      - run: echo \"" + strings.Repeat("${{ matrix.x }}", 1000) + "\"\n"), wantRule: "input-limit"},
+		{name: "matrix-include-pasted-1000", src: s(jobHead + "  a:\n    name: \"" + strings.Repeat("${{ matrix.x }}", 500) + "\"\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n          - x: \"" + strings.Repeat("A", 1<<20) + "\"\n    steps:\n      - run: echo \"" + strings.Repeat("${{ matrix['x'] }}", 500) + "\"\n"), wantRule: "input-limit"},
+		{name: "matrix-list-pasted-1000", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        x: [[" + strings.TrimSuffix(strings.Repeat("aaaa,", 100000), ",") + "]]\n    steps:\n      - run: echo \"" + strings.Repeat("${{ toJSON(matrix.x) }}", 1000) + "\"\n"), wantRule: "input-limit"},
+		{name: "matrix-pasted-under-limit", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        x: [\"" + strings.Repeat("A", 20000) + "\", b, c]\n        y: [1, 2, 3, 4]\n    steps:\n      - run: echo \"" + strings.Repeat("${{ matrix.x }}", 30) + "\"\n" + strings.Repeat("      - run: echo ${{ matrix.y }}\n", 3000)), wantOutput: true},
 		{name: "expr-unterminated", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo " + strings.Repeat("${{ ", 50000) + "\n")},
 		{name: "long-key-1MiB", src: s(jobHead + "  a:\n    runs-on: ubuntu-latest\n    env:\n      " + strings.Repeat("K", 1<<20) + ": v\n    steps:\n      - run: echo\n")},
 		{name: "nul-bytes", src: s(jobHead + job("a") + "\x00\x00\x00")},
