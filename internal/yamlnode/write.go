@@ -460,8 +460,10 @@ func looksNumeric(s string) bool {
 		return true
 	}
 	if (c == '+' || c == '-' || c == '.') && len(s) > 1 {
-		d := s[1]
-		if d >= '0' && d <= '9' || d == '.' {
+		// YAML 1.1 numbers may hold underscores anywhere after the sign, and
+		// yaml.v3 drops them before parsing: "+_0" reads as 0.
+		rest := strings.TrimLeft(s[1:], "_")
+		if rest != "" && (rest[0] >= '0' && rest[0] <= '9' || rest[0] == '.') {
 			return true
 		}
 		if c != '.' {
