@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
@@ -76,21 +73,12 @@ type inlineState struct {
 	inputParts, inputBytes int
 }
 
-// inlineStates holds the inlineState of each translation that inlines, by a
-// weak pointer to its translator; an entry goes when its translator does.
-// (The translator struct is shared with the rest of the front end; the
-// state lives here so that inlining keeps its bookkeeping to itself.)
-var inlineStates sync.Map // weak.Pointer[translator] -> *inlineState
-
+// inlining returns the translation's inlining state, made on first use.
 func (t *translator) inlining() *inlineState {
-	key := weak.Make(t)
-	if s, ok := inlineStates.Load(key); ok {
-		return s.(*inlineState)
+	if t.inline == nil {
+		t.inline = &inlineState{actions: map[string]*loadedAction{}, expanded: map[expansion]int{}}
 	}
-	s := &inlineState{actions: map[string]*loadedAction{}, expanded: map[expansion]int{}}
-	inlineStates.Store(key, s)
-	runtime.AddCleanup(t, func(k weak.Pointer[translator]) { inlineStates.Delete(k) }, key)
-	return s
+	return t.inline
 }
 
 // actionDir resolves ./path below the repository root: the directory, with

@@ -50,6 +50,8 @@ type translator struct {
 	wfDefaults *actionlint.Defaults
 	// exprs holds the expressions parsed so far, by their text (see parseExprCached).
 	exprs map[string]*parsedExpr
+	// inline is the bookkeeping of composite-action inlining (see inlining).
+	inline *inlineState
 }
 
 // defaultConfig is config.Default(), built once: it compiles a regular
