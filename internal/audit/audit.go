@@ -266,6 +266,8 @@ func parse(src []byte) (w *actionlint.Workflow) {
 	return w
 }
 
+// sortedKeys is slices.Sorted(maps.Keys(m)) except that an empty map gives
+// an empty slice, not nil: audit.json lists empty sets as [], not null.
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -215,22 +217,22 @@ func (c *Config) validate() error {
 	check("protected-environments", c.ProtectedEnvironments)
 	check("connection", c.Connection)
 	check("role", c.Role)
-	for _, k := range sortedKeys(c.Runners) {
+	for _, k := range slices.Sorted(maps.Keys(c.Runners)) {
 		r := c.Runners[k]
 		check("runners key "+quote(k), k)
 		for f, v := range map[string]string{"fleet": r.Fleet, "type": r.Type, "compute-type": r.ComputeType, "image": r.Image} {
 			check("runners."+quote(k)+"."+f, v)
 		}
 	}
-	for _, k := range sortedKeys(c.Actions) {
+	for _, k := range slices.Sorted(maps.Keys(c.Actions)) {
 		check("actions key "+quote(k), k)
 		check("actions."+quote(k), c.Actions[k])
 	}
-	for _, k := range sortedKeys(c.Secrets) {
+	for _, k := range slices.Sorted(maps.Keys(c.Secrets)) {
 		check("secrets key "+quote(k), k)
 		check("secrets."+quote(k), c.Secrets[k])
 	}
-	for _, k := range sortedKeys(c.Environments) {
+	for _, k := range slices.Sorted(maps.Keys(c.Environments)) {
 		e := c.Environments[k]
 		check("environments key "+quote(k), k)
 		for f, v := range map[string]string{"name": e.Name, "connection": e.Connection, "role": e.Role} {
@@ -274,15 +276,6 @@ func quote(k string) string {
 		k = k[:cut] + "…"
 	}
 	return fmt.Sprintf("%q", k)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (c *Config) finish() error {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -127,7 +129,7 @@ func CfnLintArgs(t testing.TB, args []string, files []string) map[string][]Findi
 // path such as "template.yaml"); results are keyed by the same names.
 func CfnLintDocs(t testing.TB, docs map[string][]byte) map[string][]Finding {
 	t.Helper()
-	names := sortedKeys(docs)
+	names := slices.Sorted(maps.Keys(docs))
 	paths := writeDocs(t, names, docs)
 	res := CfnLint(t, paths)
 	out := make(map[string][]Finding, len(names))

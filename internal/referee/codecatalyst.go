@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -98,7 +99,7 @@ func CodeCatalystSchema(t testing.TB, files []string) map[string][]string {
 // temporary directory and returns the errors keyed by the same names.
 func CodeCatalystSchemaDocs(t testing.TB, docs map[string][]byte) map[string][]string {
 	t.Helper()
-	names := sortedKeys(docs)
+	names := slices.Sorted(maps.Keys(docs))
 	paths := writeDocs(t, names, docs)
 	res := CodeCatalystSchema(t, paths)
 	out := make(map[string][]string, len(names))
@@ -127,13 +128,4 @@ func requireNode(t testing.TB, tools string) string {
 		}
 	}
 	return node
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,7 +1,8 @@
 package codepipeline
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/yamlnode"
@@ -82,14 +83,14 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 	}
 	if len(secrets) > 0 {
 		var rs []*yamlnode.Node
-		for _, id := range sortedKeys(secrets) {
+		for _, id := range slices.Sorted(maps.Keys(secrets)) {
 			rs = append(rs, e.secretArn(id))
 		}
 		st = append(st, e.statement(secretsActions, rs...))
 	}
 	if len(params) > 0 {
 		var rs []*yamlnode.Node
-		for _, p := range sortedKeys(params) {
+		for _, p := range slices.Sorted(maps.Keys(params)) {
 			rs = append(rs, e.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"+subEscape(p)))
 		}
 		st = append(st, e.statement(ssmActions, rs...))
@@ -102,7 +103,7 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 		st = append(st, assumeAnyRole)
 	case len(e.assumed) > 0:
 		var rs []*yamlnode.Node
-		for _, a := range sortedKeys(e.assumed) {
+		for _, a := range slices.Sorted(maps.Keys(e.assumed)) {
 			rs = append(rs, e.str(a))
 		}
 		st = append(st, e.statement(assumeActions, rs...))
@@ -131,13 +132,4 @@ func (e *emitter) pipelineRole() *yamlnode.Node {
 		e.statement(projectActions, projects...),
 		pipelineConnection,
 	)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
