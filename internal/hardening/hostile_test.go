@@ -510,6 +510,33 @@ type localFile struct {
 	symlink string // a symbolic link to this target
 }
 
+// makeFiles creates files (below root, or the working directory when root
+// is ""); the test is skipped when the system cannot make one (a named pipe
+// on some systems).
+func makeFiles(t *testing.T, root string, files map[string]localFile) {
+	t.Helper()
+	for p, f := range files {
+		p = filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		switch {
+		case f.fifo:
+			err = mkfifo(p)
+		case f.dir:
+			err = os.Mkdir(p, 0o755)
+		case f.symlink != "":
+			err = os.Symlink(f.symlink, p)
+		default:
+			err = os.WriteFile(p, []byte(f.data), 0o644)
+		}
+		if err != nil {
+			t.Skipf("creating %q: %v", p, err)
+		}
+	}
+}
+
 // composite is an action.yml of a composite action with the given steps.
 func composite(steps ...string) localFile {
 	return localFile{data: "runs:\n  using: composite\n  steps:\n" + strings.Join(steps, "")}
@@ -585,26 +612,7 @@ func TestHostileLocalActions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			for p, f := range tc.files {
-				p = filepath.Join(root, p)
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				var err error
-				switch {
-				case f.fifo:
-					err = mkfifo(p)
-				case f.dir:
-					err = os.Mkdir(p, 0o755)
-				case f.symlink != "":
-					err = os.Symlink(f.symlink, p)
-				default:
-					err = os.WriteFile(p, []byte(f.data), 0o644)
-				}
-				if err != nil {
-					t.Skipf("creating %s: %v", p, err)
-				}
-			}
+			makeFiles(t, root, tc.files)
 			uses := tc.uses
 			if uses == nil {
 				uses = []string{"./a/x"}
@@ -725,26 +733,7 @@ func TestHostileLint(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			for p, f := range tc.files {
-				p = filepath.Join(dir, p)
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				var err error
-				switch {
-				case f.fifo:
-					err = mkfifo(p)
-				case f.dir:
-					err = os.Mkdir(p, 0o755)
-				case f.symlink != "":
-					err = os.Symlink(f.symlink, p)
-				default:
-					err = os.WriteFile(p, []byte(f.data), 0o644)
-				}
-				if err != nil {
-					t.Skipf("creating %s: %v", p, err)
-				}
-			}
+			makeFiles(t, dir, tc.files)
 			args := []string{"lint", "--format", "text"}
 			if tc.args == nil {
 				args = append(args, dir)
@@ -858,25 +847,7 @@ func TestHostileFileSystem(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir)
-			for p, f := range tc.files {
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				var err error
-				switch {
-				case f.fifo:
-					err = mkfifo(p)
-				case f.dir:
-					err = os.Mkdir(p, 0o755)
-				case f.symlink != "":
-					err = os.Symlink(f.symlink, p)
-				default:
-					err = os.WriteFile(p, []byte(f.data), 0o644)
-				}
-				if err != nil {
-					t.Skipf("creating %q: %v", p, err)
-				}
-			}
+			makeFiles(t, "", tc.files)
 			before := map[string][]byte{}
 			for _, p := range tc.same {
 				before[p], _ = os.ReadFile(p)
