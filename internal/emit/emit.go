@@ -7,6 +7,9 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/ir"
 )
 
 // File is one generated file.
@@ -37,4 +40,47 @@ func IsGenerated(data []byte) bool {
 		head = head[:1024]
 	}
 	return bytes.Contains(head, []byte(Marker))
+}
+
+// Each emits every specialization of w (see ir.Workflow.Variants) with f
+// and returns all their files and diagnostics; a diagnostic that several
+// variants report is returned once.
+func Each(w *ir.Workflow, f func(*ir.Workflow) ([]File, diag.List)) ([]File, diag.List) {
+	if len(w.Variants) == 0 {
+		return f(w)
+	}
+	var files []File
+	var ds diag.List
+	seen := map[diag.Diagnostic]bool{}
+	for _, v := range w.Variants {
+		fs, vds := f(v)
+		files = append(files, fs...)
+		for _, d := range vds {
+			if !seen[d] {
+				seen[d] = true
+				ds = append(ds, d)
+			}
+		}
+	}
+	ds.Sort()
+	return files, ds
+}
+
+// Unavailable explains why a context value has no source on a target
+// (named by target), ending with what to do.
+func Unavailable(w *ir.Workflow, name, target, todo string) string {
+	pr := w.Has(ir.EventPullRequest)
+	switch {
+	case (name == "github.ref" || name == "github.ref_name") && pr:
+		return fmt.Sprintf("%s of a pull request run is refs/pull/<number>/merge, and %s does not know the pull request number; %s", name, target, todo)
+	case (name == "github.ref" || name == "github.ref_name") && w.Has(ir.EventTag):
+		return fmt.Sprintf("%s of a tag push names the tag, which %s does not give to the build; %s", name, target, todo)
+	case name == "github.base_ref" && pr:
+		return fmt.Sprintf("github.base_ref (the pull request's target branch) is not given by %s when the pull request trigger allows several target branches; list one branch in on.pull_request.branches, or %s", target, todo)
+	case name == "github.event_name":
+		return fmt.Sprintf("github.event_name: the workflow starts on events that %s has no trigger for; %s", target, todo)
+	case strings.HasPrefix(name, "github.event.pull_request.") || name == "github.event.number":
+		return fmt.Sprintf("%s: %s does not give the pull request's details to the build; %s", name, target, todo)
+	}
+	return fmt.Sprintf("%s has no %s equivalent; %s", name, target, todo)
 }

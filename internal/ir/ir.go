@@ -32,6 +32,94 @@ type Workflow struct {
 	DefaultBranch string
 	// Src is the input text, for keeping untranslated items as comments.
 	Src *Source
+
+	// Events are the event families this workflow stands for after the
+	// front end specialized it (see Variants); nil when it stands for every
+	// trigger of the source.
+	Events []Event
+	// Variants are the specializations of the workflow, one per group of
+	// event families that behave differently (for example the push run and
+	// the pull-request run of a workflow that deploys only on push). When
+	// set, emitters convert each variant instead of the workflow itself.
+	Variants []*Workflow
+	// Notes describe what the specialization changed (jobs or steps that do
+	// not run for these events); emitters put them in the file header.
+	Notes []string
+}
+
+// Event is a family of GitHub events that start a workflow and that a
+// target can tell apart: each becomes its own trigger set.
+type Event string
+
+// Event families.
+const (
+	EventPush        Event = "push"              // a push to a branch
+	EventTag         Event = "tag"               // a push of a tag
+	EventPullRequest Event = "pull_request"      // pull_request or pull_request_target
+	EventSchedule    Event = "schedule"          // on.schedule
+	EventManual      Event = "workflow_dispatch" // a run started by hand
+)
+
+// Specialized returns the workflows to emit: the variants, or w itself.
+func (w *Workflow) Specialized() []*Workflow {
+	if len(w.Variants) > 0 {
+		return w.Variants
+	}
+	return []*Workflow{w}
+}
+
+// EventName is github.event_name when the workflow starts on one GitHub
+// event only, else "".
+func (w *Workflow) EventName() string {
+	name := ""
+	for _, e := range []Event{EventPush, EventTag, EventPullRequest, EventSchedule, EventManual} {
+		if !w.Has(e) {
+			continue
+		}
+		n := string(e)
+		switch e {
+		case EventTag:
+			n = "push"
+		case EventPullRequest:
+			if w.Triggers.PullRequest != nil && w.Triggers.PullRequest.Target {
+				n = "pull_request_target"
+			}
+		}
+		if name != "" && name != n {
+			return ""
+		}
+		name = n
+	}
+	return name
+}
+
+// Has reports whether the workflow stands for event family e: it is one
+// of w.Events, or w is not specialized and has a trigger of that family.
+func (w *Workflow) Has(e Event) bool {
+	if w.Events != nil {
+		for _, x := range w.Events {
+			if x == e {
+				return true
+			}
+		}
+		return false
+	}
+	t := w.Triggers
+	switch e {
+	case EventPush:
+		return t.Push != nil && (!t.Push.Branches.Empty() || t.Push.Tags.Empty())
+	case EventTag:
+		// A push without filters also runs for tags on GitHub; the front
+		// end reports that the targets start it for branches only.
+		return t.Push != nil && !t.Push.Tags.Empty()
+	case EventPullRequest:
+		return t.PullRequest != nil
+	case EventSchedule:
+		return len(t.Schedules) > 0
+	case EventManual:
+		return t.Manual
+	}
+	return false
 }
 
 // Triggers are the events that start the workflow.
@@ -79,7 +167,9 @@ const (
 type PullRequestTrigger struct {
 	Events          []PullRequestEvent
 	Branches, Paths Filter
-	Pos             Pos
+	// Target is true for pull_request_target.
+	Target bool
+	Pos    Pos
 }
 
 // Schedule is one cron entry, already validated as a 5-field POSIX cron in UTC.
@@ -99,7 +189,44 @@ type Concurrency struct {
 	// Set is true when the workflow declares concurrency.
 	Set              bool
 	CancelInProgress bool
-	Pos              Pos
+	// CancelIf is cancel-in-progress given as an expression (CancelInProgress
+	// is then true unless it was decided false).
+	CancelIf *Cond
+	// Group is the concurrency group.
+	Group Value
+	// PerRun is true when runs can be in different groups (the group reads
+	// the ref, the event, the inputs or a run id): then only runs of the
+	// same group may cancel or wait for each other.
+	PerRun bool
+	Pos    Pos
+}
+
+// Run modes shared by both targets (CodeCatalyst RunMode, CodePipeline
+// executionMode).
+const (
+	RunParallel   = "PARALLEL"
+	RunQueued     = "QUEUED"
+	RunSuperseded = "SUPERSEDED"
+)
+
+// Mode is the run mode closest to the concurrency: runs supersede each
+// other only when they are all in one group; with a group per branch or
+// event, cancelling would let one branch's run (a pull request) cancel
+// another's (a deploy), so runs go in parallel instead. Split is true in
+// that case.
+func (c Concurrency) Mode() (mode string, split bool) {
+	cancel := c.CancelInProgress && (c.CancelIf == nil || c.CancelIf.Op == CondTrue)
+	switch {
+	case !c.Set:
+		return RunParallel, false
+	case cancel && c.PerRun:
+		return RunParallel, true
+	case cancel:
+		return RunSuperseded, false
+	}
+	// A cancel-in-progress that is decided only at run time cancels
+	// nothing: the runs wait for each other.
+	return RunQueued, false
 }
 
 // Input is a workflow_dispatch input.

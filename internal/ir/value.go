@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // RefKind says what a reference points at.
 type RefKind int
@@ -36,8 +39,9 @@ type Ref struct {
 	Kind RefKind
 	// Name is the context path, secret, variable, env, input or output name.
 	Name string
-	// Job is the producing job key (RefJobOutput); Step is the step id (RefStepOutput, RefStepOutcome).
-	Job, Step string
+	// Job is the producing job key (RefJobOutput) and JobID its GitHub job
+	// id; Step is the step id (RefStepOutput, RefStepOutcome).
+	Job, JobID, Step string
 	// Source is the expression as written, without ${{ }}.
 	Source string
 	Pos    Pos
@@ -213,4 +217,103 @@ func (c *Cond) HasStatus() bool {
 		}
 	})
 	return found
+}
+
+// Expr renders the condition in GitHub expression syntax, references by
+// their source text.
+func (c *Cond) Expr() string {
+	bin := func(op string) string {
+		parts := make([]string, len(c.Args))
+		for i, a := range c.Args {
+			parts[i] = a.Expr()
+			if a.Op == CondAnd || a.Op == CondOr {
+				parts[i] = "(" + parts[i] + ")"
+			}
+		}
+		return strings.Join(parts, op)
+	}
+	fn := func(name string) string {
+		return name + "(" + c.Left.Expr() + ", " + c.Right.Expr() + ")"
+	}
+	switch c.Op {
+	case CondTrue:
+		return "true"
+	case CondFalse:
+		return "false"
+	case CondAnd:
+		return bin(" && ")
+	case CondOr:
+		return bin(" || ")
+	case CondNot:
+		return "!(" + c.Args[0].Expr() + ")"
+	case CondEq:
+		return c.Left.Expr() + " == " + c.Right.Expr()
+	case CondNe:
+		return c.Left.Expr() + " != " + c.Right.Expr()
+	case CondContains:
+		return fn("contains")
+	case CondStartsWith:
+		return fn("startsWith")
+	case CondEndsWith:
+		return fn("endsWith")
+	case CondTruthy:
+		return c.Left.Expr()
+	case CondSuccess:
+		return "success()"
+	case CondFailure:
+		return "failure()"
+	case CondAlways:
+		return "always()"
+	case CondCancelled:
+		return "cancelled()"
+	}
+	return "false"
+}
+
+// Expr renders the operand in GitHub expression syntax: a reference by its
+// source text, a literal quoted (true, false and numbers bare, as they
+// are usually written).
+func (o Operand) Expr() string {
+	if o.Ref != nil {
+		return o.Ref.Expr()
+	}
+	switch o.Lit {
+	case "true", "false":
+		return o.Lit
+	}
+	if _, err := strconv.ParseFloat(o.Lit, 64); err == nil && strings.TrimSpace(o.Lit) == o.Lit && o.Lit != "" {
+		return o.Lit
+	}
+	return "'" + strings.ReplaceAll(o.Lit, "'", "''") + "'"
+}
+
+// Expr renders the reference in GitHub expression syntax. (Source is the
+// whole expression the reference was found in, which for a condition is
+// more than the reference.)
+func (r *Ref) Expr() string {
+	switch r.Kind {
+	case RefContext:
+		return r.Name
+	case RefSecret:
+		return "secrets." + r.Name
+	case RefVar:
+		return "vars." + r.Name
+	case RefEnv:
+		return "env." + r.Name
+	case RefInput:
+		return "inputs." + r.Name
+	case RefJobOutput:
+		id := r.JobID
+		if id == "" {
+			id = r.Job
+		}
+		return "needs." + id + ".outputs." + r.Name
+	case RefStepOutput:
+		return "steps." + r.Step + ".outputs." + r.Name
+	case RefStepOutcome:
+		return "steps." + r.Step + "." + r.Name
+	case RefSelect:
+		return "(" + r.Source + ")"
+	}
+	return r.Source
 }

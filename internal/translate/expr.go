@@ -269,7 +269,7 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 			}
 		}
 		r := ref(ir.RefJobOutput, path[3])
-		r.Job = key
+		r.Job, r.JobID = key, path[1]
 		return r, "", true
 	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
 		r := ref(ir.RefStepOutput, path[3])

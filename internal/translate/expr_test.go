@@ -26,7 +26,9 @@ func TestValueLowering(t *testing.T) {
 		{"a ${{ github.ref }} b ${{ github.sha }} c", "a <ctx:github.ref> b <ctx:github.sha> c"},
 	}
 	for _, tt := range tests {
-		wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  j:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.run + "\n"
+		// Several events: the workflow is specialized per event into
+		// variants, and w keeps the lowered (unfolded) jobs.
+		wf := "on: [push, pull_request, workflow_dispatch]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  j:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.run + "\n"
 		w, ds := Translate("t.yml", []byte(wf), Options{})
 		if w == nil {
 			t.Fatalf("%q: %v", tt.run, ds)
@@ -86,7 +88,7 @@ func TestSelectFolding(t *testing.T) {
 		{"${{ (github.sha || 'a') && 'b' }}", []string{"<expr>", "<expr>"}},
 	}
 	for _, tt := range tests {
-		wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        os: [linux, windows]\n        flag: [false]\n    steps:\n      - run: " + tt.run + "\n"
+		wf := "on: [push, pull_request, workflow_dispatch]\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        os: [linux, windows]\n        flag: [false]\n    steps:\n      - run: " + tt.run + "\n"
 		w, ds := Translate("t.yml", []byte(wf), Options{})
 		if w == nil {
 			t.Fatalf("%q: %v", tt.run, ds)

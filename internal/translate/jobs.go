@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -353,7 +354,64 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 	slices.SortFunc(ij.Outputs, func(a, b ir.Output) int { return comparePos(a.Pos, b.Pos) })
 	t.steps(ij, j.Steps, sc)
 	markStepOutputs(ij)
+	t.defaultEnv(ij)
 	return ij
+}
+
+// defaultEnvVars are GitHub's default environment variables and the
+// contexts they hold.
+var defaultEnvVars = map[string]string{
+	"GITHUB_SHA": "github.sha", "GITHUB_REF": "github.ref", "GITHUB_REF_NAME": "github.ref_name",
+	"GITHUB_REF_TYPE": "github.ref_type", "GITHUB_HEAD_REF": "github.head_ref", "GITHUB_BASE_REF": "github.base_ref",
+	"GITHUB_EVENT_NAME": "github.event_name", "GITHUB_WORKSPACE": "github.workspace",
+	"GITHUB_REPOSITORY": "github.repository", "GITHUB_REPOSITORY_OWNER": "github.repository_owner",
+	"GITHUB_RUN_ID": "github.run_id", "GITHUB_RUN_NUMBER": "github.run_number", "GITHUB_RUN_ATTEMPT": "github.run_attempt",
+	"GITHUB_SERVER_URL": "github.server_url", "GITHUB_API_URL": "github.api_url", "GITHUB_JOB": "github.job",
+	"GITHUB_WORKFLOW": "github.workflow", "GITHUB_ACTOR": "github.actor",
+	"RUNNER_OS": "runner.os", "RUNNER_ARCH": "runner.arch", "RUNNER_TEMP": "runner.temp",
+}
+
+var defaultEnvName = regexp.MustCompile(`\b(?:GITHUB|RUNNER)_[A-Z_]+\b`)
+
+// defaultEnv makes the GitHub default variables that the job's run steps
+// read explicit job variables (GITHUB_REF: ${{ github.ref }}), so that
+// they are folded per event and given a source on the target like any
+// other value. Variables the workflow sets itself are left alone.
+func (t *translator) defaultEnv(j *ir.Job) {
+	var add []ir.EnvVar
+	defined := func(name string) bool {
+		for _, l := range [][]ir.EnvVar{t.wf.Env, j.Env, add} {
+			if slices.ContainsFunc(l, func(v ir.EnvVar) bool { return v.Name == name }) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range j.Steps {
+		if s.Kind != ir.StepRun {
+			continue
+		}
+		for _, p := range s.Run.Parts {
+			if p.Ref != nil || !strings.Contains(p.Lit, "_") {
+				continue
+			}
+			for _, name := range defaultEnvName.FindAllString(p.Lit, -1) {
+				ctx, ok := defaultEnvVars[name]
+				if !ok || defined(name) || slices.ContainsFunc(s.Env, func(v ir.EnvVar) bool { return v.Name == name }) {
+					continue
+				}
+				src := "github." + strings.ToLower(strings.TrimPrefix(name, "GITHUB_"))
+				if strings.HasPrefix(name, "RUNNER_") {
+					src = ctx
+				}
+				ref := &ir.Ref{Kind: ir.RefContext, Name: ctx, Source: src, Pos: s.Run.Pos}
+				add = append(add, ir.EnvVar{Name: name, Pos: s.Run.Pos, Value: ir.Value{Parts: []ir.Part{{Ref: ref}}, Raw: "${{ " + src + " }}", Pos: s.Run.Pos}})
+			}
+		}
+	}
+	if len(add) > 0 {
+		j.Env = append(add, j.Env...)
+	}
 }
 
 func (t *translator) defaults(j *actionlint.Job) ir.RunDefaults {

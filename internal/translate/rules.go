@@ -32,6 +32,7 @@ const (
 	ruleCredentialsKeys  = "aws-static-keys"   // configure-aws-credentials with access keys
 	ruleStepTimeout      = "step-timeout"
 	ruleSnapshot         = "job-snapshot"
+	ruleEventSpecialized = "event-specialized" // behaviour depends on the event: one output per event
 )
 
 const (

@@ -109,6 +109,7 @@ func Translate(path string, src []byte, opts Options) (*ir.Workflow, diag.List) 
 		t.diag(rulePermissions, infoSev, t.pos(w.Permissions.Pos), "workflow permissions are GitHub token scopes and were dropped; on AWS, access is granted by the roles of the generated workflow")
 	}
 	t.jobs(w)
+	t.specialize()
 	t.diags.Sort()
 	return t.wf, t.diags
 }
@@ -197,15 +198,22 @@ func (t *translator) offsetPos(s *actionlint.String, off int) ir.Pos {
 func (t *translator) concurrency(c *actionlint.Concurrency) ir.Concurrency {
 	out := ir.Concurrency{Set: true, Pos: t.pos(c.Pos)}
 	if c.CancelInProgress != nil {
-		if c.CancelInProgress.Expression != nil {
-			t.diag(ruleConcurrencyGroup, warnSev, t.pos(c.CancelInProgress.Pos), "cancel-in-progress is an expression; treated as true. Runs are superseded on the target regardless of the branch")
+		if e := c.CancelInProgress.Expression; e != nil {
+			// Decided per event by specialization when it reads the event.
+			cond, ok := t.cond(e, nil)
 			out.CancelInProgress = true
+			if ok && cond != nil {
+				out.CancelIf = cond
+			} else {
+				t.diag(ruleConcurrencyGroup, warnSev, t.pos(c.CancelInProgress.Pos), "cancel-in-progress %q cannot be evaluated ahead of time; treated as true", e.Value)
+			}
 		} else {
 			out.CancelInProgress = c.CancelInProgress.Value
 		}
 	}
-	if c.Group != nil && c.Group.Value != "" {
-		t.diag(ruleConcurrencyGroup, infoSev, t.pos(c.Group.Pos), "concurrency group %q becomes the run mode of the whole workflow; the targets have no per-group queues", c.Group.Value)
+	if c.Group != nil {
+		out.Group = t.value(c.Group, nil)
+		out.PerRun = perRun(out.Group)
 	}
 	return out
 }

@@ -56,12 +56,15 @@ func (t *translator) webhook(e *actionlint.WebhookEvent) {
 		if t.wf.Triggers.Push != nil {
 			t.diag(ruleEventUnsupported, warnSev, pos, "push is declared twice; the last declaration wins")
 		}
+		if p.Branches.Empty() && p.Tags.Empty() {
+			t.diag(ruleEventUnsupported, infoSev, pos, "push without branches or tags also runs for tag pushes on GitHub; the converted triggers start on branch pushes only. List tags: to start on tags too")
+		}
 		t.wf.Triggers.Push = p
 	case "pull_request", "pull_request_target":
 		if name == "pull_request_target" {
 			t.diag(ruleEventUnsupported, warnSev, pos, "pull_request_target runs with the base branch's code and secrets on GitHub; the target runs the pull request's own source revision. Review what the job does with untrusted code")
 		}
-		p := &ir.PullRequestTrigger{Pos: pos}
+		p := &ir.PullRequestTrigger{Pos: pos, Target: name == "pull_request_target"}
 		p.Branches = t.filter(e.Branches, e.BranchesIgnore)
 		p.Paths = t.filter(e.Paths, e.PathsIgnore)
 		p.Events = t.prEvents(e.Types)

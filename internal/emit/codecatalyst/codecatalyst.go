@@ -49,6 +49,7 @@ const (
 	ruleOutput      = "cc-output-unsupported"
 	ruleContainer   = "cc-container"
 	ruleArtifact    = "cc-artifact"
+	ruleRunMode     = "cc-run-mode"
 )
 
 var nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -87,12 +88,15 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
-		outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
-	root := e.workflow()
-	data := y.Encode(emit.Header(w.Source, "Target: Amazon CodeCatalyst workflow (actionport)"), root)
-	e.diags.Sort()
-	return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
+	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
+		e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
+			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
+		root := e.workflow()
+		header := append([]string{"Target: Amazon CodeCatalyst workflow (actionport)"}, w.Notes...)
+		data := y.Encode(emit.Header(w.Source, header...), root)
+		e.diags.Sort()
+		return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
+	})
 }
 
 func (e *emitter) report(rule string, sev diag.Severity, pos ir.Pos, format string, args ...any) {
@@ -136,12 +140,9 @@ func (e *emitter) workflow() *y.Node {
 	}
 	y.Set(root, "Name", y.Str(sanitize(name, sanitize(w.BaseName, "workflow"))))
 	y.Set(root, "SchemaVersion", y.Quoted("1.0"))
-	mode := "PARALLEL"
-	if w.Concurrency.Set {
-		mode = "QUEUED"
-		if w.Concurrency.CancelInProgress {
-			mode = "SUPERSEDED"
-		}
+	mode, split := w.Concurrency.Mode()
+	if split {
+		e.report(ruleRunMode, diag.Info, w.Concurrency.Pos, "the concurrency group %q differs between runs (branches, pull requests or events); CodeCatalyst supersedes runs of the whole workflow, which would let one group cancel another's run, so runs go in parallel (RunMode: PARALLEL) and an outdated run is not cancelled", w.Concurrency.Group.Raw)
 	}
 	y.Set(root, "RunMode", y.Str(mode))
 	triggers := e.triggers()

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/referee"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -48,7 +49,7 @@ func TestGolden(t *testing.T) {
 	var schemaFiles []string
 	for _, in := range cases {
 		name := strings.TrimSuffix(filepath.Base(in), ".yml")
-		workflow, got := convert(t, name)
+		workflows, got := convert(t, name)
 		outPath := filepath.Join(goldenDir, name+".out")
 		if *update {
 			if err := os.WriteFile(outPath, got, 0o644); err != nil {
@@ -62,16 +63,15 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s: output differs from %s.out (run with -update and review the diff)\n%s", name, name, lineDiff(string(want), string(got)))
 			}
 		}
-		if workflow == nil {
-			continue
+		for _, f := range workflows {
+			p := filepath.Join(tmp, f.Path)
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			generated[p] = name
+			schemaFiles = append(schemaFiles, p)
+			checkRunnerSteps(t, name, f.Data)
 		}
-		p := filepath.Join(tmp, name+".yaml")
-		if err := os.WriteFile(p, workflow, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		generated[p] = name
-		schemaFiles = append(schemaFiles, p)
-		checkRunnerSteps(t, name, workflow)
 	}
 	// AWS's schema is the referee for every generated workflow (one node process).
 	for p, errs := range referee.CodeCatalystSchema(t, schemaFiles) {
@@ -82,8 +82,10 @@ func TestGolden(t *testing.T) {
 }
 
 // convert runs the front end and the emitter on one case and returns the
-// generated workflow and the .out contents (workflow, marker, diagnostics).
-func convert(t *testing.T, name string) (workflow, out []byte) {
+// generated workflows and the .out contents: the workflow, or each workflow
+// after a "# --- file NAME" line when the case converts to several (one per
+// event), then a marker and the diagnostics.
+func convert(t *testing.T, name string) (workflows []emit.File, out []byte) {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(goldenDir, name+".yml"))
 	if err != nil {
@@ -100,12 +102,15 @@ func convert(t *testing.T, name string) (workflow, out []byte) {
 	if w != nil {
 		files, eds := Emit(w, Options{Config: cfg})
 		diags = append(diags, eds...)
-		if len(files) != 1 {
-			t.Errorf("%s: Emit returned %d files, want 1", name, len(files))
+		if len(files) != len(w.Specialized()) {
+			t.Errorf("%s: Emit returned %d files, want one per event variant (%d)", name, len(files), len(w.Specialized()))
 		}
-		if len(files) > 0 {
-			workflow = files[0].Data
-			buf.Write(workflow)
+		workflows = files
+		for _, f := range files {
+			if len(files) > 1 {
+				buf.WriteString("# --- file " + f.Path + "\n")
+			}
+			buf.Write(f.Data)
 		}
 	}
 	diags.Sort()
@@ -113,7 +118,7 @@ func convert(t *testing.T, name string) (workflow, out []byte) {
 	if err := diags.WriteText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	return workflow, buf.Bytes()
+	return workflows, buf.Bytes()
 }
 
 // checkRunnerSteps lints the steps of every aws/github-actions-runner@v1

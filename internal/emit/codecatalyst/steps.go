@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
 	y "github.com/actionport/actionport/internal/yamlnode"
@@ -203,7 +204,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 	case ir.RefContext:
 		m, ok := contextFor(e.w, j, ref.Name)
 		if !ok {
-			e.report(ruleContext, diag.Error, ref.Pos, "%s has no CodeCatalyst equivalent; it evaluates to an empty string. Replace it with a workflow variable", ref.Name)
+			e.report(ruleContext, diag.Error, ref.Pos, "%s", emit.Unavailable(e.w, ref.Name, "CodeCatalyst", "it evaluates to an empty string. Replace it with a workflow variable"))
 			return "''"
 		}
 		switch m.kind {

@@ -49,7 +49,6 @@ type emitter struct {
 
 	assumed        map[string]bool
 	assumedDynamic bool
-	usesEventName  bool
 	cloneRef       bool
 }
 
@@ -57,6 +56,11 @@ type emitter struct {
 // buildspec per CodeBuild project, with paths relative to
 // "<workflow base name>/". The output is deterministic.
 func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) { return emitOne(w, opts) })
+}
+
+// emitOne converts one (specialized) workflow.
+func emitOne(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	e := newEmitter(w, opts)
 	defer e.release()
 	p, ok := e.model()

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/ir"
 )
 
@@ -93,12 +94,11 @@ const (
 
 // pipeline builds the model; names of projects are "<prefix>-<unit>".
 func (e *emitter) pipeline() pipelineDecl {
-	p := pipelineDecl{PipelineType: "V2", ExecutionMode: "PARALLEL"}
-	switch {
-	case e.w.Concurrency.CancelInProgress:
-		p.ExecutionMode = "SUPERSEDED"
-	case e.w.Concurrency.Set:
-		p.ExecutionMode = "QUEUED"
+	p := pipelineDecl{PipelineType: "V2"}
+	var split bool
+	p.ExecutionMode, split = e.w.Concurrency.Mode()
+	if split {
+		e.d.add(RuleRunMode, diag.Info, e.w.Concurrency.Pos, "the concurrency group %q differs between runs (branches, pull requests or events); CodePipeline supersedes executions of the whole pipeline, which would let one group cancel another's run, so executions run in parallel (executionMode PARALLEL) and an outdated run is not cancelled", e.w.Concurrency.Group.Raw)
 	}
 	format := "CODE_ZIP"
 	for _, j := range e.w.Jobs {
@@ -127,13 +127,6 @@ func (e *emitter) pipeline() pipelineDecl {
 	for _, in := range e.w.Inputs {
 		v := variable{Name: in.Name, DefaultValue: in.Default, Description: truncate(oneLine(in.Description), 200)}
 		p.Variables = append(p.Variables, v)
-	}
-	if e.usesEventName {
-		def := "push"
-		if e.w.Triggers.Push == nil && e.w.Triggers.PullRequest != nil {
-			def = "pull_request"
-		}
-		p.Variables = append(p.Variables, variable{Name: "EVENT_NAME", DefaultValue: def, Description: "github.event_name for the build (actionport)"})
 	}
 	return p
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
 )
@@ -113,15 +114,47 @@ func (r *jobRefs) context(ref *ir.Ref) (binding, bool) {
 	case "strategy.job-index":
 		return binding{env: "AP_MATRIX_INDEX"}, true
 	}
+	// The values that depend on the event were folded by the front end for
+	// the events the pipeline stands for; what is left is the branch of the
+	// source revision.
+	w := r.e.w
+	pr := w.Has(ir.EventPullRequest)
+	switch ref.Name {
+	case "github.event_name":
+		if ev := w.EventName(); ev != "" {
+			return binding{lit: ev, isLit: true}, true
+		}
+		return binding{}, false
+	case "github.ref", "github.ref_name":
+		// A pull request's ref is refs/pull/<number>/merge; the pipeline
+		// does not know the number. Tag pushes have no branch.
+		if pr || w.Has(ir.EventTag) {
+			return binding{}, false
+		}
+		if ref.Name == "github.ref" {
+			put(&r.actionEnv, "AP_GITHUB_REF", "refs/heads/#{SourceVariables.BranchName}")
+			return binding{env: "AP_GITHUB_REF"}, true
+		}
+		put(&r.actionEnv, "AP_GITHUB_REF_NAME", "#{SourceVariables.BranchName}")
+		return binding{env: "AP_GITHUB_REF_NAME"}, true
+	case "github.head_ref":
+		if !pr {
+			return binding{lit: "", isLit: true}, true
+		}
+		put(&r.actionEnv, "AP_GITHUB_HEAD_REF", "#{SourceVariables.BranchName}")
+		return binding{env: "AP_GITHUB_HEAD_REF"}, true
+	case "github.event.pull_request.head.sha":
+		if !pr {
+			return binding{lit: "", isLit: true}, true
+		}
+		return binding{env: "CODEBUILD_RESOLVED_SOURCE_VERSION"}, true
+	}
 	row, ok := contextTable[ref.Name]
 	if !ok {
 		return binding{}, false
 	}
 	if row.Note != "" {
 		r.e.d.add(RuleContext, diag.Info, ref.Pos, "%s", row.Note)
-	}
-	if ref.Name == "github.event_name" {
-		r.e.usesEventName = true
 	}
 	switch {
 	case row.Shell != "":
@@ -171,14 +204,19 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 
 // report turns unresolved references into diagnostics.
 func (r *jobRefs) report(refs []*ir.Ref) {
+	seen := make(map[*ir.Ref]bool, len(refs)+len(r.unresolved))
 	for _, ref := range append(refs, r.unresolved...) {
+		if seen[ref] {
+			continue // a reference repeated by format() or a matrix
+		}
+		seen[ref] = true
 		switch ref.Kind {
 		case ir.RefContext:
-			r.e.d.add(RuleContext, diag.Error, ref.Pos, "%s has no CodeBuild equivalent; it is empty in the build. Pass the value as a pipeline variable or compute it in a command", ref.Source)
+			r.e.d.add(RuleContext, diag.Error, ref.Pos, "%s", emit.Unavailable(r.e.w, ref.Name, "CodeBuild", "it is empty in the build. Pass the value as a pipeline variable or compute it in a command"))
 		case ir.RefJobOutput:
-			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s: the producing job is not an earlier action of the pipeline; add it to needs:", ref.Source)
+			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s: the producing job is not an earlier action of the pipeline; add it to needs:", ref.Expr())
 		case ir.RefInput:
-			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s is not a workflow_dispatch input of this workflow; it is empty in the build", ref.Source)
+			r.e.d.add(RuleRef, diag.Error, ref.Pos, "%s is not a workflow_dispatch input of this workflow; it is empty in the build", ref.Expr())
 		default:
 			r.e.d.add(RuleRef, diag.Error, ref.Pos, "expression %q has no CodeBuild equivalent; it is empty in the build. Compute the value in a run step", ref.Source)
 		}

@@ -28,10 +28,10 @@ const (
 	RuleCache           = "codepipeline-cache"            // cache keys are not carried over
 	RuleMatrixSplit     = "codepipeline-matrix-split"     // matrix combinations that cannot share one project
 	RuleArtifact        = "codepipeline-artifact"         // artifact that cannot be passed
-	RuleEventName       = "codepipeline-event-name"       // github.event_name approximated by a pipeline variable
 	RuleOutputs         = "codepipeline-outputs"          // job outputs that cannot be exported
 	RuleTimeout         = "codepipeline-timeout"          // timeout out of CodeBuild's range
 	RuleContinueOnError = "codepipeline-continue-on-error"
+	RuleRunMode         = "codepipeline-run-mode" // concurrency groups per branch or event: runs in parallel
 )
 
 // diags collects the emitter's diagnostics, deduplicated.

@@ -47,7 +47,8 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 	e.schedules(res)
 	e.set(doc, "Resources", res)
 	e.set(doc, "Outputs", templateOutputs)
-	return e.encode(emit.Header(e.w.Source, "Deploy: aws cloudformation deploy --template-file template.yaml --stack-name "+e.pipelineName()+" --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"), doc)
+	header := append([]string{"Deploy: aws cloudformation deploy --template-file template.yaml --stack-name " + e.pipelineName() + " --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"}, e.w.Notes...)
+	return e.encode(emit.Header(e.w.Source, header...), doc)
 }
 
 // projectID is the logical id of a unit's project.

@@ -65,7 +65,7 @@ func (e *emitter) triggers() []trigger {
 		if !onlyTags {
 			g.Push = append(g.Push, gitFilter{Branches: e.globs(p.Branches, "push branches", true), FilePaths: e.globs(p.Paths, "push paths", false)})
 		}
-		if !p.Tags.Empty() || p.Branches.Empty() && p.Paths.Empty() {
+		if !p.Tags.Empty() {
 			g.Push = append(g.Push, gitFilter{Tags: e.globs(p.Tags, "push tags", true)})
 		}
 	}

@@ -47,17 +47,12 @@ func Quote(s string) string {
 // Prelude is the first command of a job: it records the workspace, writes
 // the step runtime and evaluates the job's condition.
 func (r *Renderer) Prelude() string {
-	d := r.defaultVars()
-	if d == "" && (r.Job == nil || r.Job.If == nil) {
+	if r.Job == nil || r.Job.If == nil {
 		return preludeHead
 	}
 	var b strings.Builder
-	b.Grow(len(preludeHead) + len(d) + 256)
+	b.Grow(len(preludeHead) + 256)
 	b.WriteString(preludeHead)
-	if d != "" {
-		b.WriteString("\n")
-		b.WriteString(d)
-	}
 	if r.Job != nil && r.Job.If != nil {
 		fmt.Fprintf(&b, "\n. \"$AP_STATE/lib.sh\"\n# job condition: %s\nif ! { %s; }; then echo \"actionport: job condition is false; the job's steps are skipped\"; touch \"$AP_STATE/skip\"; fi",
 			oneLine(r.Job.If.Source), r.Cond(r.Job.If))
@@ -71,50 +66,6 @@ export AP_STATE=%s AP_WORKSPACE="$PWD"
 rm -rf "$AP_STATE" && mkdir -p "$AP_STATE" && echo ok > "$AP_STATE/status"
 cat > "$AP_STATE/lib.sh" <<'AP_LIB'
 %sAP_LIB`, StateDir, lib)
-
-// defaultEnv lists GitHub's default environment variables and the context
-// each one comes from.
-var defaultEnv = []struct{ name, context string }{
-	{"GITHUB_SHA", "github.sha"},
-	{"GITHUB_REF", "github.ref"},
-	{"GITHUB_REF_NAME", "github.ref_name"},
-	{"GITHUB_HEAD_REF", "github.head_ref"},
-	{"GITHUB_WORKSPACE", "github.workspace"},
-	{"GITHUB_EVENT_NAME", "github.event_name"},
-	{"GITHUB_REPOSITORY", "github.repository"},
-	{"GITHUB_RUN_ID", "github.run_id"},
-	{"GITHUB_RUN_NUMBER", "github.run_number"},
-	{"GITHUB_SERVER_URL", "github.server_url"},
-	{"RUNNER_OS", "runner.os"},
-	{"RUNNER_ARCH", "runner.arch"},
-	{"RUNNER_TEMP", "runner.temp"},
-}
-
-// defaultVars records the GitHub default variables the job's scripts read,
-// in GITHUB_ENV format so every step loads them.
-func (r *Renderer) defaultVars() string {
-	if r.Job == nil {
-		return ""
-	}
-	var text strings.Builder
-	for _, s := range r.Job.Steps {
-		for _, p := range s.Run.Parts {
-			text.WriteString(p.Lit)
-		}
-	}
-	var b strings.Builder
-	for _, d := range defaultEnv {
-		if !strings.Contains(text.String(), d.name) {
-			continue
-		}
-		ref := &ir.Ref{Kind: ir.RefContext, Name: d.context, Source: d.context, Pos: r.Job.Pos}
-		fmt.Fprintf(&b, "printf '%%s=%%s\\n' %s %s >> \"$AP_STATE/env\"\n", d.name, r.word(ref))
-	}
-	if b.Len() == 0 {
-		return ""
-	}
-	return "# GitHub default variables the steps read\n" + strings.TrimSuffix(b.String(), "\n")
-}
 
 // word renders a reference as a shell word.
 func (r *Renderer) word(ref *ir.Ref) string {
