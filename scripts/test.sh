@@ -14,6 +14,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 STATICCHECK_VERSION=v0.8.2
+ACT_VERSION=v0.2.82 # nektos/act, the behaviour suite's GitHub Actions engine (internal/behave ActVersion)
 CFN_LINT_VERSION=1.51.0
 MOTO_VERSION=5.2.1
 FUZZTIME="${FUZZTIME:-45s}"
@@ -108,6 +109,14 @@ if [[ -x "$gobin/staticcheck" ]] && "$gobin/staticcheck" -version 2>/dev/null | 
 else
   GOBIN="$gobin" go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 fi
+
+step "install nektos/act $ACT_VERSION"
+if [[ -x "$gobin/act" ]] && "$gobin/act" --version 2>/dev/null | grep -qF "version ${ACT_VERSION#v}"; then
+  echo "    up to date"
+else
+  GOBIN="$gobin" go install "github.com/nektos/act@$ACT_VERSION"
+fi
+export ACT="$gobin/act"
 
 # --- static checks -------------------------------------------------------------
 step "gofmt"

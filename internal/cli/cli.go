@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
@@ -57,8 +59,33 @@ func CodePipeline(opts codepipeline.Options) Emitter {
 	return func(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
 		o := opts
 		o.Config = cfg
+		o.BuildspecDir = buildspecDir(opts.BuildspecDir, w.Source)
 		return codepipeline.Emit(w, o)
 	}
+}
+
+// buildspecDir is the output directory out as a path from the root of the
+// repository holding the workflow (the projects name their buildspecs by
+// that path); out itself when it is relative and the repository is not
+// found, and "" (the emitter's default) when out cannot be placed in the
+// repository.
+func buildspecDir(out, workflow string) string {
+	if out == "" {
+		return ""
+	}
+	root := repoRoot(workflow)
+	abs, err := filepath.Abs(out)
+	if root == "" || err != nil {
+		if filepath.IsAbs(out) {
+			return "" // not in a known repository: the emitter's default
+		}
+		return filepath.ToSlash(out)
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }
 
 // Run executes the convert command and returns its exit status.
@@ -131,5 +158,6 @@ func runCodePipeline(args []string, stdout, stderr io.Writer) int {
 		}
 		c.deploy = deployer(*stackName, stderr)
 	}
+	o.BuildspecDir = c.out
 	return runConvert(&c, fs.Args(), CodePipeline(o), stdout, stderr)
 }

@@ -19,6 +19,22 @@ type scope struct {
 	jobKey map[string]string
 	// inputs binds inputs.NAME inside an inlined composite action.
 	inputs map[string]ir.Value
+	// steps renames the step ids of an inlined composite action: its ids
+	// are its own, and must not clash with the job's or another action's.
+	steps map[string]string
+	// actionOutputs are the outputs of the composite actions inlined so
+	// far, by the calling step's id (steps.<id>.outputs.<name>).
+	actionOutputs map[string]map[string]ir.Value
+}
+
+// stepID is the id a step of this scope has in the job.
+func (sc *scope) stepID(id string) string {
+	if sc != nil {
+		if n, ok := sc.steps[id]; ok {
+			return n
+		}
+	}
+	return id
 }
 
 // value lowers a YAML string that may contain ${{ }} expressions.
@@ -153,6 +169,11 @@ func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir
 			return append(dst, v.Parts...)
 		}
 	}
+	if len(path) == 4 && sc != nil && strings.EqualFold(path[0], "steps") && strings.EqualFold(path[2], "outputs") {
+		if v, ok := sc.actionOutputs[sc.stepID(path[1])][strings.ToLower(path[3])]; ok {
+			return append(dst, v.Parts...)
+		}
+	}
 	if r, lit, ok := t.classify(path, src, pos, sc); ok {
 		if r == nil {
 			return append(dst, ir.Part{Lit: lit})
@@ -273,11 +294,11 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		return r, "", true
 	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
 		r := ref(ir.RefStepOutput, path[3])
-		r.Step = path[1]
+		r.Step = sc.stepID(path[1])
 		return r, "", true
 	case head == "steps" && len(path) == 3 && (strings.EqualFold(path[2], "outcome") || strings.EqualFold(path[2], "conclusion")):
 		r := ref(ir.RefStepOutcome, strings.ToLower(path[2]))
-		r.Step = path[1]
+		r.Step = sc.stepID(path[1])
 		return r, "", true
 	case head == "github" || head == "runner" || head == "job" || head == "strategy":
 		lower := make([]string, len(path))

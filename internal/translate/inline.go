@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -41,6 +42,9 @@ type compositeAction struct {
 	Inputs map[string]struct {
 		Default string `yaml:"default"`
 	} `yaml:"inputs"`
+	Outputs map[string]struct {
+		Value string `yaml:"value"`
+	} `yaml:"outputs"`
 	Runs struct {
 		Using string    `yaml:"using"`
 		Steps yaml.Node `yaml:"steps"`
@@ -252,6 +256,19 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	s.inputBytes += moreBytes
 	inner := *sc
 	inner.inputs = inputs
+	// The action's step ids are its own: prefix them with the call's.
+	prefix := call.ID
+	if prefix == "" {
+		prefix = fmt.Sprintf("inline%d", s.uses)
+	}
+	inner.steps = map[string]string{}
+	for _, st := range a.steps {
+		if st.ID != nil && st.ID.Value != "" {
+			inner.steps[st.ID.Value] = prefix + "__" + st.ID.Value
+		}
+	}
+	inner.actionOutputs = nil
+	first := len(j.Steps)
 	saved := t.posOverride
 	callPos := call.Pos // a copy: call may live on the caller's stack
 	t.posOverride = &callPos
@@ -260,7 +277,50 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	defer func() { t.posOverride = saved; t.inlineDepth--; s.stack = s.stack[:len(s.stack)-1] }()
 	t.diag(ruleLocalAction, infoSev, call.Pos, "local composite action %s was inlined (%d steps)", uses, len(a.steps))
 	t.steps(j, a.steps, &inner)
+	// The calling step's condition and env apply to every step of the
+	// action, as on GitHub (the action's own come on top).
+	for _, st := range j.Steps[first:] {
+		if call.If != nil {
+			st.If = andCond(call.If, st.If)
+		}
+		if len(call.Env) > 0 {
+			st.Env = overEnv(call.Env, st.Env)
+		}
+	}
+	// steps.<call id>.outputs.<name> is the action's output value, read
+	// from its (renamed) steps.
+	if call.ID != "" && len(a.action.Outputs) > 0 {
+		if sc.actionOutputs == nil {
+			sc.actionOutputs = map[string]map[string]ir.Value{}
+		}
+		outs := map[string]ir.Value{}
+		for name, o := range a.action.Outputs {
+			outs[strings.ToLower(name)] = t.value(&actionlint.String{Value: o.Value, Pos: &actionlint.Pos{Line: callPos.Line, Col: callPos.Col}}, &inner)
+		}
+		sc.actionOutputs[call.ID] = outs
+	}
 	return nil
+}
+
+// andCond is "a && b" (b may be nil), keeping a's source for messages.
+func andCond(a, b *ir.Cond) *ir.Cond {
+	if b == nil {
+		return a
+	}
+	c := &ir.Cond{Op: ir.CondAnd, Args: []*ir.Cond{a, b}, Pos: b.Pos}
+	c.Source = c.Expr()
+	return c
+}
+
+// overEnv is under with over's variables replacing those of the same name.
+func overEnv(under, over []ir.EnvVar) []ir.EnvVar {
+	out := make([]ir.EnvVar, 0, len(under)+len(over))
+	for _, v := range under {
+		if !slices.ContainsFunc(over, func(o ir.EnvVar) bool { return o.Name == v.Name }) {
+			out = append(out, v)
+		}
+	}
+	return append(out, over...)
 }
 
 // expandedSteps is the number of steps the action in dir expands to when

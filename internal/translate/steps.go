@@ -38,7 +38,7 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 		st := &step
 		st.Pos = t.pos(s.Pos)
 		if s.ID != nil {
-			st.ID = s.ID.Value
+			st.ID = sc.stepID(s.ID.Value)
 		}
 		if s.Name != nil {
 			st.Name = t.text(s.Name, sc)
@@ -195,7 +195,22 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		if n == "" {
 			n = "artifact"
 		}
-		j.Uploads = append(j.Uploads, ir.Artifact{Name: n, Paths: lines(text("path")), Pos: st.Pos})
+		if v, _ := input(st.With, "name"); !v.IsLiteral() {
+			t.diag(ruleArtifactPattern, errSev, v.Pos, "artifact name %q is computed at run time; the targets name artifacts in the pipeline definition. Use a fixed name", v.Raw)
+		}
+		var paths []string
+		for _, p := range lines(text("path")) {
+			if strings.Contains(p, "${{") {
+				v, _ := input(st.With, "path")
+				t.diag(ruleArtifactPattern, errSev, v.Pos, "artifact path %q is computed at run time; neither target evaluates expressions in artifact file lists, so it was left out. Copy the file to a fixed path in a step and upload that", p)
+				continue
+			}
+			paths = append(paths, p)
+		}
+		if len(paths) == 0 && strings.Contains(text("path"), "${{") {
+			return false // nothing left to upload (reported above)
+		}
+		j.Uploads = append(j.Uploads, ir.Artifact{Name: n, Paths: paths, Pos: st.Pos})
 		return false
 	case name == "actions/download-artifact":
 		j.Downloads = append(j.Downloads, ir.ArtifactUse{Name: text("name"), Path: text("path"), Pos: st.Pos})

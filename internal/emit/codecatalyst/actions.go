@@ -294,11 +294,11 @@ func (e *emitter) environment(j *ir.Job, runner bool) *y.Node {
 	}
 	if conn == "" {
 		conn = "REPLACE_WITH_ACCOUNT_CONNECTION"
-		e.report(ruleConnection, diag.Info, pos, "set the account connection name (connection: in .actionport.yml, or per environment); a placeholder was written")
+		e.report(ruleConnection, diag.Error, pos, "the account connection is not known: REPLACE_WITH_ACCOUNT_CONNECTION was written, which CodeCatalyst cannot run; set connection: in .actionport.yml (or per environment)")
 	}
 	if role == "" {
 		role = "REPLACE_WITH_ROLE_NAME"
-		e.report(ruleConnection, diag.Warning, pos, "the IAM role could not be derived (role-to-assume is not a literal ARN); set role: in .actionport.yml. A placeholder was written")
+		e.report(ruleConnection, diag.Error, pos, "the IAM role could not be derived (role-to-assume is not a literal ARN): REPLACE_WITH_ROLE_NAME was written; set role: in .actionport.yml")
 	}
 	c := y.Map()
 	y.Set(c, "Name", y.Str(conn))

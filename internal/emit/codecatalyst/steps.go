@@ -70,19 +70,8 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 		return m
 	}
 	run(r.Prelude())
-	for _, d := range j.Downloads {
-		dest := d.Path
-		if dest == "" {
-			dest = "."
-		}
-		n := e.artifactName(d.FromJob, d.Name)
-		// The artifact keeps the uploader's paths; GitHub strips their common
-		// root (dist/ for path: dist/), so copy from below it.
-		from := "\"$CATALYST_SOURCE_DIR_" + n + "\"/"
-		if root := e.uploadRoot(d); root != "" {
-			from += shell.Quote(root) + "/"
-		}
-		run(fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R %s. %s", d.Name, shell.Quote(dest), from, shell.Quote(dest)))
+	for _, c := range e.downloads(j) {
+		run(c)
 	}
 	first := len(seq.Content)
 	for _, s := range j.Steps {
@@ -92,9 +81,13 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 			want := strings.TrimSpace(s.Runtime.Name + " " + s.Runtime.Version)
 			node = run(fmt.Sprintf("# actionport: %s: %s is expected from the build image (pin it with a container image if needed)\n%s || true",
 				s.Uses, want, runtimeCommand(s.Runtime.Name)))
-			if s.Runtime.Version != "" {
-				e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin version %q", s.Uses, s.Runtime.Name, s.Runtime.Version)
-			} else {
+			switch {
+			case s.Runtime.Version != "" && fromMatrix(s):
+				// Every combination would run the same runtime: the matrix is lost.
+				e.report(ruleRuntime, diag.Error, s.Pos, "the matrix runs this job once per %s version, but %s is replaced by the one %s of the CodeCatalyst build image, so every combination runs the same version; set Configuration.Container to an image with each version (for example node:%s), or use the CodePipeline target, which selects runtime versions", s.Runtime.Name, s.Uses, s.Runtime.Name, s.Runtime.Version)
+			case s.Runtime.Version != "":
+				e.report(ruleRuntime, diag.Warning, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image, which may not be version %q; set a container image in Configuration.Container to pin it", s.Uses, s.Runtime.Name, s.Runtime.Version)
+			default:
 				e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin a version", s.Uses, s.Runtime.Name)
 			}
 		case s.Kind == ir.StepRun:
@@ -114,6 +107,30 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 		e.report(ruleTooMany, diag.Error, j.Pos, "job converts to %d build steps; CodeCatalyst allows %d. Merge steps", len(seq.Content), MaxSteps)
 	}
 	return seq
+}
+
+// downloads are the commands that put the job's downloaded artifacts where
+// the job expects them: CodeCatalyst puts an input artifact in its own
+// directory ($CATALYST_SOURCE_DIR_<name>), not in the working directory.
+func (e *emitter) downloads(j *ir.Job) []string {
+	var out []string
+	for _, d := range j.Downloads {
+		dest := d.Path
+		if dest == "" {
+			dest = "."
+		}
+		n := e.artifactName(d.FromJob, d.Name)
+		// The artifact keeps the uploader's paths; GitHub strips their common
+		// root (dist/ for path: dist/), so copy from below it.
+		// An unset variable (an artifact not produced, a run started by
+		// hand) must not expand to "/": that copies the root file system.
+		from := "\"${CATALYST_SOURCE_DIR_" + n + ":?artifact " + n + " was not produced}\"/"
+		if root := e.uploadRoot(d); root != "" {
+			from += shell.Quote(root) + "/"
+		}
+		out = append(out, fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R %s. %s", d.Name, shell.Quote(dest), from, shell.Quote(dest)))
+	}
+	return out
 }
 
 // uploadRoot is the directory GitHub's upload-artifact would make the root of
@@ -166,6 +183,16 @@ func (e *emitter) uploadRoot(d ir.ArtifactUse) string {
 	return ""
 }
 
+// fromMatrix reports whether a setup step's version comes from the matrix.
+func fromMatrix(s *ir.Step) bool {
+	for _, w := range s.With {
+		if strings.Contains(w.Value.Raw, "matrix.") && strings.HasSuffix(strings.ToLower(w.Name), "-version") {
+			return true
+		}
+	}
+	return false
+}
+
 func runtimeCommand(name string) string {
 	// The command that prints the runtime's version (go and java have no --version).
 	if c, ok := map[string]string{"nodejs": "node --version", "python": "python3 --version", "java": "java -version", "golang": "go version", "dotnet": "dotnet --version", "ruby": "ruby --version", "php": "php --version"}[name]; ok {
@@ -187,7 +214,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 		}
 		return v("AP_SECRET_"+shell.EnvName(ref.Name), "${Secrets."+e.cfg.SecretName(ref.Name)+"}")
 	case ir.RefVar:
-		e.report(ruleVar, diag.Warning, ref.Pos, "vars.%s (a GitHub configuration variable) became a placeholder; set its value in the generated Inputs.Variables", ref.Name)
+		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; set its value in the generated Inputs.Variables", ref.Name, ref.Name)
 		return v("AP_VAR_"+shell.EnvName(ref.Name), "REPLACE_WITH_VALUE_OF_vars."+ref.Name)
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
@@ -241,7 +268,7 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		}
 		return "${Secrets." + e.cfg.SecretName(ref.Name) + "}", false
 	case ir.RefVar:
-		e.report(ruleVar, diag.Warning, ref.Pos, "vars.%s (a GitHub configuration variable) became a placeholder; replace it in the generated workflow", ref.Name)
+		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; replace it in the generated workflow", ref.Name, ref.Name)
 		return "REPLACE_WITH_VALUE_OF_vars." + ref.Name, false
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
@@ -302,6 +329,12 @@ func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
 func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 	dynamic := e.jobEnv(j, vars)
 	seq := y.Seq()
+	for _, c := range e.downloads(j) {
+		m := y.Map()
+		y.Set(m, "run", y.Str(c))
+		seq.Content = append(seq.Content, m)
+	}
+	first := len(seq.Content)
 	for _, s := range j.Steps {
 		m := y.Map()
 		if s.ID != "" {
@@ -390,7 +423,7 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		y.Set(m, "run", y.Str("echo 'actionport: no steps left to run'"))
 		seq.Content = append(seq.Content, m)
 	}
-	placeDropped(seq, j.Dropped, 0)
+	placeDropped(seq, j.Dropped, first)
 	return seq
 }
 

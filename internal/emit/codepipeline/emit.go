@@ -24,7 +24,15 @@ type Options struct {
 	// BatchMatrix runs a matrix job as one batch build (build-matrix) instead
 	// of one pipeline action per combination.
 	BatchMatrix bool
+	// BuildspecDir is the directory the files are written to, relative to
+	// the repository root ("aws/codepipeline" when empty): CodeBuild reads a
+	// project's buildspec at its path from the root of the source.
+	BuildspecDir string
 }
+
+// DefaultBuildspecDir is where the buildspecs are taken to be when
+// Options.BuildspecDir is empty.
+const DefaultBuildspecDir = "aws/codepipeline"
 
 // RuleEmpty is reported when the workflow has no job to convert.
 const RuleEmpty = "codepipeline-empty"

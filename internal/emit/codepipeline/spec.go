@@ -165,7 +165,9 @@ func (e *emitter) downloads(s *jobSpec) {
 		if dest == "" {
 			dest = "."
 		}
-		s.pre = append(s.pre, command{text: fmt.Sprintf(`mkdir -p %s && cp -R "$CODEBUILD_SRC_DIR_%s/." %s/`, shell.Quote(dest), name, shell.Quote(dest)),
+		// An unset variable (an artifact not produced, a run started by
+		// hand) must not expand to "/.": that copies the root file system.
+		s.pre = append(s.pre, command{text: fmt.Sprintf(`mkdir -p %s && cp -R "${CODEBUILD_SRC_DIR_%s:?artifact %s was not produced}/." %s/`, shell.Quote(dest), name, name, shell.Quote(dest)),
 			comment: fmt.Sprintf("# actionport: download-artifact %s (%s)", d.Name, d.Pos)})
 	}
 }

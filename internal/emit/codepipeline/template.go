@@ -2,6 +2,8 @@ package codepipeline
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -82,7 +84,7 @@ func (e *emitter) project(u *unit, spec string) *yamlnode.Node {
 	if e.opts.InlineBuildspecs {
 		e.setStr(src, "BuildSpec", spec)
 	} else {
-		e.setStr(src, "BuildSpec", "buildspec-"+u.name+".yml")
+		e.setStr(src, "BuildSpec", e.buildspecPath(u))
 	}
 	envn := e.mappingCap(5, "Type", s.comp.envType, "ComputeType", s.comp.computeType, "Image", s.comp.image)
 	if s.comp.custom {
@@ -276,4 +278,18 @@ func (e *emitter) schedules(res *yamlnode.Node) {
 		))
 		e.set(res, fmt.Sprintf("Schedule%d", i+1), n)
 	}
+}
+
+// buildspecPath is the path of the unit's buildspec from the repository
+// root, where CodeBuild looks for it in the source.
+func (e *emitter) buildspecPath(u *unit) string {
+	dir := e.opts.BuildspecDir
+	if dir == "" {
+		dir = DefaultBuildspecDir
+	}
+	dir = strings.Trim(filepath.ToSlash(dir), "/")
+	if dir == "." {
+		dir = ""
+	}
+	return path.Join(dir, e.w.BaseName, "buildspec-"+u.name+".yml")
 }
