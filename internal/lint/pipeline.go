@@ -47,7 +47,9 @@ func checkPipeline(c *checker, root *yaml.Node) {
 		checkPlName(c, n, "pipeline name")
 	}
 	if n := p.get("roleArn"); n != nil {
-		if v, ok := c.str(n, "roleArn"); ok && !plRoleArn.MatchString(v) {
+		if v, ok := c.str(n, "roleArn"); ok && placeholder(v) {
+			c.warnf("pl-placeholder", n, "roleArn is the placeholder %s: fill it in before create-pipeline (convert codepipeline --pipeline-role-arn), or deploy template.yaml, which creates the role", v)
+		} else if ok && !plRoleArn.MatchString(v) {
 			c.errorf("pl-role-arn", n, "roleArn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", v)
 		}
 	}
@@ -299,4 +301,19 @@ func checkArtifactList(c *checker, n *yaml.Node, what string) []*yaml.Node {
 		}
 	}
 	return names
+}
+
+// placeholder reports whether v is one of the converter's placeholders
+// (<PIPELINE_ROLE_ARN>, <ARTIFACT_BUCKET>, ...): a value to fill in, not a
+// wrong one.
+func placeholder(v string) bool {
+	if len(v) < 3 || v[0] != '<' || v[len(v)-1] != '>' {
+		return false
+	}
+	for _, c := range v[1 : len(v)-1] {
+		if !(c >= 'A' && c <= 'Z' || c == '_' || c == '/') {
+			return false
+		}
+	}
+	return true
 }

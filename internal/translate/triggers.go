@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -30,7 +31,10 @@ func (t *translator) triggers(w *actionlint.Workflow) {
 				if in.Default != nil {
 					dv = in.Default.Value
 				}
-				t.wf.Inputs = append(t.wf.Inputs, ir.Input{Name: in.Name.Value, Default: dv, Pos: t.pos(in.Name.Pos)})
+				// A workflow_dispatch input of the same name is the same variable.
+				if !slices.ContainsFunc(t.wf.Inputs, func(x ir.Input) bool { return x.Name == in.Name.Value }) {
+					t.wf.Inputs = append(t.wf.Inputs, ir.Input{Name: in.Name.Value, Default: dv, Pos: t.pos(in.Name.Pos)})
+				}
 			}
 		case *actionlint.RepositoryDispatchEvent:
 			t.drop(&t.wf.Dropped, "trigger repository_dispatch", ruleEventUnsupported, errSev, t.pos(e.Pos), -1,
@@ -149,6 +153,11 @@ func (t *translator) dispatchInputs(e *actionlint.WorkflowDispatchEvent) {
 		ins = append(ins, x)
 	}
 	sortInputs(ins)
+	// Inputs a workflow_call declared too are replaced (the dispatch one
+	// has the description and whether it is required).
+	t.wf.Inputs = slices.DeleteFunc(t.wf.Inputs, func(x ir.Input) bool {
+		return slices.ContainsFunc(ins, func(y ir.Input) bool { return y.Name == x.Name })
+	})
 	t.wf.Inputs = append(t.wf.Inputs, ins...)
 	t.diag(ruleDispatchInputs, infoSev, t.pos(e.Pos), "workflow_dispatch inputs become variables with their defaults; override them when starting a run manually")
 }

@@ -128,7 +128,9 @@ func (e *emitter) downloads(j *ir.Job) []string {
 		if root := e.uploadRoot(d); root != "" {
 			from += shell.Quote(root) + "/"
 		}
-		out = append(out, fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && cp -R %s. %s", d.Name, shell.Quote(dest), from, shell.Quote(dest)))
+		// An action without the source starts in its first artifact: the
+		// files may already be where the job expects them.
+		out = append(out, fmt.Sprintf("# actionport: download-artifact %s\nmkdir -p %s && { [ %s -ef %s ] || cp -R %s. %s; }", d.Name, shell.Quote(dest), from, shell.Quote(dest), from, shell.Quote(dest)))
 	}
 	return out
 }

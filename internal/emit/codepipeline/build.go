@@ -2,6 +2,7 @@ package codepipeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/yamlnode"
@@ -15,9 +16,7 @@ import (
 func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) {
 	j := s.job
 	s.build = append(s.build, command{text: r.Prelude()})
-	if j.If != nil {
-		e.d.add(RuleJobIf, diag.Warning, j.If.Pos, "job condition %q is evaluated inside the build: when it is false the job's steps are skipped and the action still succeeds", j.If.Source)
-	}
+	e.jobIfInBuild(j)
 	if c := e.credentials(s, r); c != "" {
 		s.build = append(s.build, command{text: c, comment: "# actionport: configure-aws-credentials"})
 	}
@@ -101,8 +100,9 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		}
 	}
 	jobIf := ""
-	if j.If != nil {
+	if j.If != nil && !e.entryChecked[j.Key] {
 		jobIf = j.If.Source
+		e.jobIfInBuild(j)
 	}
 	var dropped []ir.Dropped
 	dropped = append(dropped, j.Dropped...)
@@ -296,4 +296,26 @@ func lastEnv(vars []ir.EnvVar, name string) int {
 		}
 	}
 	return -1
+}
+
+// jobIfInBuild reports a job condition that no stage entry rule checks: it
+// is evaluated inside the build, where a false condition skips the steps
+// and the action still succeeds. That changes what runs when the job waits
+// for an approval (asked for nothing) or other jobs need it (they run,
+// where GitHub skips them).
+func (e *emitter) jobIfInBuild(j *ir.Job) {
+	if j.If == nil || e.entryChecked[j.Key] || j.If.Op == ir.CondTrue {
+		return
+	}
+	if j.Environment != nil && j.Environment.Protected {
+		e.d.add(RuleJobIf, diag.Error, j.If.Pos, "job condition %q is evaluated inside the build, after the approval of environment %q: every run waits for an approval, also when the job then does nothing. Only conditions on the branch (github.ref, github.ref_name) can be checked before the approval", j.If.Source, j.Environment.Name)
+		return
+	}
+	for _, d := range e.w.Jobs {
+		if slices.Contains(d.Needs, j.Key) && (d.If == nil || !d.If.HasStatus()) {
+			e.d.add(RuleJobIf, diag.Error, j.If.Pos, "job condition %q is evaluated inside the build: when it is false, the action still succeeds, so job %q, which needs it, runs where GitHub skips it. Only conditions on the branch (github.ref, github.ref_name) become stage conditions", j.If.Source, d.ID)
+			return
+		}
+	}
+	e.d.add(RuleJobIf, diag.Warning, j.If.Pos, "job condition %q is evaluated inside the build: when it is false the job's steps are skipped and the action still succeeds", j.If.Source)
 }

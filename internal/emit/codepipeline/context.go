@@ -35,7 +35,7 @@ var contextTable = map[string]contextRow{
 	"github.graphql_url":                {Lit: "https://api.github.com/graphql"},
 	"github.execution_id":               {Env: "AP_PIPELINE_EXECUTION_ID", Pipeline: "#{codepipeline.PipelineExecutionId}"},
 	"runner.temp":                       {Lit: "/tmp"},
-	"runner.tool_cache":                 {Lit: "/tmp/actionport/tool-cache"},
+	"runner.tool_cache":                 {Shell: `"${TMPDIR:-/tmp}/tool-cache"`},
 	"runner.debug":                      {Lit: ""},
 	"runner.environment":                {Lit: "github-hosted", Note: "runner.environment is always github-hosted on CodeBuild"},
 	"job.status":                        {Shell: `"$(ap_ok && echo success || echo failure)"`, Note: "job.status is computed from the steps run so far"},

@@ -30,7 +30,7 @@ func TestContextTable(t *testing.T) {
 		{"github.graphql_url", `'https://api.github.com/graphql'`, ""},
 		{"github.execution_id", `"${AP_PIPELINE_EXECUTION_ID:-}"`, "#{codepipeline.PipelineExecutionId}"},
 		{"runner.temp", `'/tmp'`, ""},
-		{"runner.tool_cache", `'/tmp/actionport/tool-cache'`, ""},
+		{"runner.tool_cache", `"${TMPDIR:-/tmp}/tool-cache"`, ""},
 		{"runner.debug", `''`, ""},
 		{"runner.environment", `'github-hosted'`, ""},
 		{"job.status", `"$(ap_ok && echo success || echo failure)"`, ""},

@@ -57,7 +57,11 @@ type emitter struct {
 
 	assumed        map[string]bool
 	assumedDynamic bool
-	cloneRef       bool
+	// rules are each job's stage entry rules (see entryRules);
+	// entryChecked the jobs whose own condition is such a rule.
+	rules        map[string][]variableRule
+	entryChecked map[string]bool
+	cloneRef     bool
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one
@@ -142,6 +146,8 @@ func (e *emitter) model() (p pipelineDecl, ok bool) {
 		return p, false
 	}
 	e.levels(jobs)
+	e.entryChecked = map[string]bool{}
+	e.rules = e.entryRules()
 	for _, j := range jobs {
 		for _, u := range j.Uploads {
 			e.artifactName(j, u.Name)

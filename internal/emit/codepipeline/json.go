@@ -144,6 +144,9 @@ func appendPipelineJSON(b []byte, p *pipelineDecl) []byte {
 			w.action(&st.Actions[i])
 		}
 		w.close(']')
+		if st.Entry != nil {
+			w.entry(st.Entry)
+		}
 		w.close('}')
 	}
 	w.close(']')
@@ -344,4 +347,40 @@ func jsonText(s string) string {
 		i += size
 	}
 	return string(b)
+}
+
+// entry writes a stage's "beforeEntry": one condition of VariableCheck rules.
+func (w *jsonWriter) entry(c *entryCondition) {
+	w.key("beforeEntry")
+	w.open('{')
+	w.key("conditions")
+	w.open('[')
+	w.item()
+	w.open('{')
+	w.field("result", c.Result)
+	w.key("rules")
+	w.open('[')
+	for _, r := range c.Rules {
+		w.item()
+		w.open('{')
+		w.field("name", r.Name)
+		w.key("ruleTypeId")
+		w.open('{')
+		w.field("category", "Rule")
+		w.field("owner", "AWS")
+		w.field("provider", "VariableCheck")
+		w.field("version", "1")
+		w.close('}')
+		w.key("configuration")
+		w.open('{')
+		w.field("Operator", r.Operator)
+		w.field("Value", r.Value)
+		w.field("Variable", r.Variable)
+		w.close('}')
+		w.close('}')
+	}
+	w.close(']')
+	w.close('}')
+	w.close(']')
+	w.close('}')
 }

@@ -2,7 +2,10 @@ package codepipeline
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -34,6 +37,53 @@ type artifactStore struct {
 type stage struct {
 	Name    string   `json:"name"`
 	Actions []action `json:"actions"`
+	// Entry, when set, is the stage's beforeEntry condition.
+	Entry *entryCondition `json:"beforeEntry,omitempty"`
+}
+
+// entryCondition is a stage's beforeEntry condition: the stage runs when
+// every rule passes; otherwise Result (SKIP) applies.
+type entryCondition struct {
+	Result string
+	Rules  []variableRule
+}
+
+// variableRule is a VariableCheck rule: Variable Operator Value.
+type variableRule struct {
+	Name, Variable, Operator, Value string
+}
+
+// MarshalJSON writes the condition as create-pipeline's beforeEntry (the
+// reference the hand-written writer of pipeline.json is tested against).
+func (c *entryCondition) MarshalJSON() ([]byte, error) {
+	type ruleTypeID struct {
+		Category string `json:"category"`
+		Owner    string `json:"owner"`
+		Provider string `json:"provider"`
+		Version  string `json:"version"`
+	}
+	type config struct {
+		Operator string `json:"Operator"`
+		Value    string `json:"Value"`
+		Variable string `json:"Variable"`
+	}
+	type rule struct {
+		Name          string     `json:"name"`
+		RuleTypeID    ruleTypeID `json:"ruleTypeId"`
+		Configuration config     `json:"configuration"`
+	}
+	type condition struct {
+		Result string `json:"result"`
+		Rules  []rule `json:"rules"`
+	}
+	var cond condition
+	cond.Result = c.Result
+	for _, r := range c.Rules {
+		cond.Rules = append(cond.Rules, rule{r.Name, ruleTypeID{"Rule", "AWS", "VariableCheck", "1"}, config{r.Operator, r.Value, r.Variable}})
+	}
+	return json.Marshal(struct {
+		Conditions []condition `json:"conditions"`
+	}{[]condition{cond}})
 }
 
 type action struct {
@@ -139,17 +189,27 @@ func truncate(s string, n int) string {
 }
 
 // stages lays the jobs out by dependency level; protected environments get
-// an approval stage before the jobs that deploy to them.
+// an approval stage before the jobs that deploy to them. Jobs whose
+// condition depends only on the branch get a stage of their own with an
+// entry condition that skips it (and its approval) when the branch does
+// not match, as GitHub skips the job; the jobs that need them inherit the
+// condition, as GitHub skips the jobs that need a skipped job.
 func (e *emitter) stages() []stage {
 	maxLevel := 0
 	for _, l := range e.level {
 		maxLevel = max(maxLevel, l)
 	}
+	rules := e.rules
 	var out []stage
 	names := map[string]bool{"Source": true}
 	for l := 1; l <= maxLevel; l++ {
-		var plain, gated []action
-		var envs []*ir.Environment
+		type group struct {
+			rules        []variableRule
+			plain, gated []action
+			envs         []*ir.Environment
+		}
+		var groups []*group
+		byKey := map[string]*group{}
 		done := map[*unit]bool{}
 		for _, u := range e.units {
 			for i, j := range u.jobs {
@@ -157,32 +217,94 @@ func (e *emitter) stages() []stage {
 					continue
 				}
 				done[u] = true
+				r := rules[j.Key]
+				k := fmt.Sprint(r)
+				g := byKey[k]
+				if g == nil {
+					g = &group{rules: r}
+					byKey[k] = g
+					groups = append(groups, g)
+				}
 				a := e.buildAction(u, i)
 				if j.Environment != nil && j.Environment.Protected {
-					gated = append(gated, a)
-					if !containsEnv(envs, j.Environment.Name) {
-						envs = append(envs, j.Environment)
+					g.gated = append(g.gated, a)
+					if !containsEnv(g.envs, j.Environment.Name) {
+						g.envs = append(g.envs, j.Environment)
 					}
 				} else {
-					plain = append(plain, a)
+					g.plain = append(g.plain, a)
 				}
 			}
 		}
-		if len(plain) > 0 {
-			out = append(out, stage{Name: stageName(plain, l, names), Actions: plain})
-		}
-		if len(gated) > 0 {
+		// Stages without a condition first, then in the order of the jobs.
+		slices.SortStableFunc(groups, func(a, b *group) int {
+			return cmp.Compare(min(len(a.rules), 1), min(len(b.rules), 1))
+		})
+		for _, g := range groups {
+			entry := entryOf(g.rules)
+			if len(g.plain) > 0 {
+				out = append(out, stage{Name: stageName(g.plain, l, names), Actions: g.plain, Entry: entry})
+			}
+			if len(g.gated) == 0 {
+				continue
+			}
 			var approvals []action
-			for _, env := range envs {
+			for _, env := range g.envs {
 				cfg := configuration{{"CustomData", truncate("Approve the deployment to the "+env.Name+" environment (GitHub environment protection rule)", 500)}}
 				if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
 					cfg.set("ExternalEntityLink", env.URL)
 				}
 				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: approvalActionType, RunOrder: 1, Configuration: cfg})
 			}
-			out = append(out, stage{Name: uniqueStage("Approve-"+sanitize(envs[0].Name), names), Actions: approvals})
-			out = append(out, stage{Name: stageName(gated, l, names), Actions: gated})
+			out = append(out, stage{Name: uniqueStage("Approve-"+sanitize(g.envs[0].Name), names), Actions: approvals, Entry: entry})
+			out = append(out, stage{Name: stageName(g.gated, l, names), Actions: g.gated, Entry: entry})
 		}
+	}
+	return out
+}
+
+// entryOf is the entry condition of a stage of jobs with these rules.
+func entryOf(rules []variableRule) *entryCondition {
+	if len(rules) == 0 {
+		return nil
+	}
+	c := &entryCondition{Result: "SKIP", Rules: slices.Clone(rules)}
+	for i := range c.Rules {
+		c.Rules[i].Name = fmt.Sprintf("Branch-%d", i+1)
+	}
+	return c
+}
+
+// entryRules returns, by job key, the branch rules a job's stage must
+// check before it runs: the job's own condition when it depends only on
+// the branch, and the rules of the jobs it needs (unless its condition
+// has a status function, which runs it after skipped jobs too).
+func (e *emitter) entryRules() map[string][]variableRule {
+	out := map[string][]variableRule{}
+	for _, j := range e.w.Jobs {
+		if e.jobs[j.Key] == nil {
+			continue
+		}
+		var rules []variableRule
+		add := func(rs []variableRule) {
+			for _, r := range rs {
+				if !slices.Contains(rules, r) {
+					rules = append(rules, r)
+				}
+			}
+		}
+		if j.If == nil || !j.If.HasStatus() {
+			for _, n := range j.Needs {
+				add(out[n])
+			}
+		}
+		if j.If != nil && !j.If.HasStatus() {
+			if r, ok := branchRules(j.If); ok {
+				add(r)
+				e.entryChecked[j.Key] = true
+			}
+		}
+		out[j.Key] = rules
 	}
 	return out
 }
@@ -307,4 +429,106 @@ func (e *emitter) repository() string {
 		return e.opts.Repository
 	}
 	return "<OWNER/REPOSITORY>"
+}
+
+// branchRules turns a condition on the branch into VariableCheck rules
+// that must all pass; ok is false for any other condition.
+func branchRules(c *ir.Cond) (rules []variableRule, ok bool) {
+	switch c.Op {
+	case ir.CondAnd:
+		for _, a := range c.Args {
+			r, ok := branchRules(a)
+			if !ok {
+				return nil, false
+			}
+			rules = append(rules, r...)
+		}
+		return rules, true
+	case ir.CondOr:
+		var alts []string
+		for _, a := range c.Args {
+			re, ok := branchRegexp(a)
+			if !ok {
+				return nil, false
+			}
+			alts = append(alts, re)
+		}
+		return []variableRule{{Variable: branchVariable, Operator: "MATCHES", Value: "^(?:" + strings.Join(alts, "|") + ")$"}}, true
+	case ir.CondNot:
+		if a := c.Args[0]; a.Op == ir.CondEq {
+			if b, ok := branchOperand(a); ok {
+				return []variableRule{{Variable: branchVariable, Operator: "NE", Value: b}}, true
+			}
+		}
+		return nil, false
+	case ir.CondNe:
+		if b, ok := branchOperand(c); ok {
+			return []variableRule{{Variable: branchVariable, Operator: "NE", Value: b}}, true
+		}
+		return nil, false
+	}
+	re, ok := branchRegexp(c)
+	if !ok {
+		return nil, false
+	}
+	if c.Op == ir.CondEq {
+		b, _ := branchOperand(c)
+		return []variableRule{{Variable: branchVariable, Operator: "EQ", Value: b}}, true
+	}
+	return []variableRule{{Variable: branchVariable, Operator: "MATCHES", Value: "^(?:" + re + ")$"}}, true
+}
+
+// branchVariable is the source revision's branch.
+const branchVariable = "#{" + sourceNamespace + ".BranchName}"
+
+// branchOperand returns the branch a test compares github.ref or
+// github.ref_name with.
+func branchOperand(c *ir.Cond) (string, bool) {
+	ref, lit := c.Left, c.Right
+	if ref.Ref == nil {
+		ref, lit = lit, ref
+	}
+	if ref.Ref == nil || lit.Ref != nil || ref.Ref.Kind != ir.RefContext {
+		return "", false
+	}
+	// Equality reads both ways; a prefix or suffix test only one way.
+	order := c.Left.Ref != nil || c.Op == ir.CondEq || c.Op == ir.CondNe
+	switch ref.Ref.Name {
+	case "github.ref":
+		b, ok := strings.CutPrefix(lit.Lit, "refs/heads/")
+		return b, ok && order
+	case "github.ref_name":
+		return lit.Lit, order
+	}
+	return "", false
+}
+
+// branchRegexp is a regular expression for the branches a test on the
+// branch accepts.
+func branchRegexp(c *ir.Cond) (string, bool) {
+	b, ok := branchOperand(c)
+	if !ok {
+		// startsWith(github.ref, 'refs/heads/') and the like name a prefix
+		// shorter than refs/heads/: every branch.
+		if c.Op == ir.CondStartsWith && c.Left.Ref != nil && c.Left.Ref.Name == "github.ref" && strings.HasPrefix("refs/heads/", c.Right.Lit) && c.Right.Ref == nil {
+			return ".*", true
+		}
+		return "", false
+	}
+	q := regexp.QuoteMeta(b)
+	switch c.Op {
+	case ir.CondEq:
+		return q, true
+	case ir.CondStartsWith:
+		return q + ".*", true
+	case ir.CondEndsWith:
+		if c.Left.Ref != nil && c.Left.Ref.Name == "github.ref_name" {
+			return ".*" + q, true
+		}
+	case ir.CondContains:
+		if c.Left.Ref != nil && c.Left.Ref.Name == "github.ref_name" {
+			return ".*" + q + ".*", true
+		}
+	}
+	return "", false
 }

@@ -66,7 +66,7 @@ func envNameOK(s string) bool {
 // buildJob renders one job.
 func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 	s := &jobSpec{job: j, refs: newJobRefs(e, j), comp: e.computeFor(j)}
-	r := &shell.Renderer{Job: j, Refs: s.refs.word}
+	r := &shell.Renderer{Job: j, Refs: s.refs.word, JobIfChecked: e.entryChecked[j.Key]}
 
 	// Environment: workflow env overridden by job env.
 	var dynamic []ir.EnvVar

@@ -134,6 +134,15 @@ func (e *emitter) cfnPipeline(p *pipelineDecl) *yamlnode.Node {
 			actions[j] = e.cfnAction(&st.Actions[j])
 		}
 		stages[i] = e.mapping("Name", e.jstr(st.Name), "Actions", e.seq(actions...))
+		if st.Entry != nil {
+			rules := make([]*yamlnode.Node, len(st.Entry.Rules))
+			for k, r := range st.Entry.Rules {
+				rules[k] = e.mapping("Name", e.jstr(r.Name),
+					"RuleTypeId", e.mapping("Category", "Rule", "Owner", "AWS", "Provider", "VariableCheck", "Version", e.jstr("1")),
+					"Configuration", e.mapping("Operator", e.jstr(r.Operator), "Value", e.jstr(r.Value), "Variable", e.jstr(r.Variable)))
+			}
+			e.set(stages[i], "BeforeEntry", e.mapping("Conditions", e.seq(e.mapping("Result", e.jstr(st.Entry.Result), "Rules", e.seq(rules...)))))
+		}
 	}
 	n := e.mappingCap(8, "Stages", e.seq(stages...), "PipelineType", e.jstr(p.PipelineType), "ExecutionMode", e.jstr(p.ExecutionMode))
 	if len(p.Variables) > 0 {

@@ -22,9 +22,6 @@ import (
 //go:embed lib.sh
 var lib string
 
-// StateDir is where the step runtime keeps its files on the build host.
-const StateDir = "/tmp/actionport"
-
 // RefFunc renders a target-specific reference (secret, variable, input, job
 // output, context) as a shell word, e.g. `"$CODEBUILD_RESOLVED_SOURCE_VERSION"`.
 // It returns false when the target has no equivalent; the caller reports that.
@@ -36,7 +33,10 @@ type Renderer struct {
 	Refs RefFunc
 	// Unresolved collects references the target could not render.
 	Unresolved []*ir.Ref
-	n          int
+	// JobIfChecked is true when the target checks the job's condition
+	// before the job starts; the job's commands then do not.
+	JobIfChecked bool
+	n            int
 }
 
 // Quote returns s as a single-quoted shell word.
@@ -47,7 +47,7 @@ func Quote(s string) string {
 // Prelude is the first command of a job: it records the workspace, writes
 // the step runtime and evaluates the job's condition.
 func (r *Renderer) Prelude() string {
-	if r.Job == nil || r.Job.If == nil {
+	if r.Job == nil || r.Job.If == nil || r.JobIfChecked {
 		return preludeHead
 	}
 	var b strings.Builder
@@ -60,12 +60,15 @@ func (r *Renderer) Prelude() string {
 	return b.String()
 }
 
-// preludeHead is the constant start of every Prelude: it writes the runtime.
+// preludeHead is the constant start of every Prelude: it writes the runtime
+// into a state directory of this run (two runs on one host, or a run and
+// a leftover of another, never share one).
 var preludeHead = fmt.Sprintf(`# actionport: step runtime (keeps GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT between steps)
-export AP_STATE=%s AP_WORKSPACE="$PWD"
-rm -rf "$AP_STATE" && mkdir -p "$AP_STATE" && echo ok > "$AP_STATE/status"
+AP_STATE=$(mktemp -d "${TMPDIR:-/tmp}/actionport.XXXXXX") || exit 1
+export AP_STATE AP_WORKSPACE="$PWD"
+echo ok > "$AP_STATE/status"
 cat > "$AP_STATE/lib.sh" <<'AP_LIB'
-%sAP_LIB`, StateDir, lib)
+%sAP_LIB`, lib)
 
 // word renders a reference as a shell word.
 func (r *Renderer) word(ref *ir.Ref) string {

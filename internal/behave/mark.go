@@ -1,0 +1,544 @@
+package behave
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+	"gopkg.in/yaml.v3"
+)
+
+// Marked is a workflow rewritten for the suite, and what running it needs.
+type Marked struct {
+	// YAML is the marked workflow.
+	YAML []byte
+	// Labels are the runner labels it names (runs-on and matrix values).
+	Labels []string
+	// Actions are the remote actions it uses, by "owner/repo[/path]@ref",
+	// with the inputs passed to each and the outputs read from each.
+	Actions map[string]*ActionUse
+	// LocalActions are the local actions it uses ("./path").
+	LocalActions map[string]*ActionUse
+	// Dirs are working directories the steps expect.
+	Dirs []string
+	// Secrets and Vars are the names of secrets.* and vars.* it reads.
+	Secrets, Vars []string
+	// Docker is true when a step uses a docker:// action (act cannot run
+	// it without Docker).
+	Docker bool
+	// Reusable lists the reusable workflows its jobs call.
+	Reusable []string
+}
+
+// ActionUse is what a workflow does with one action.
+type ActionUse struct {
+	Inputs, Outputs []string
+}
+
+// markKey etc. format marker lines (see ParseMarkers).
+const markLine = `printf '@ap@\t%%s\t%%s\t%%s\t%%s\t::end::\n' "$AP_I" %s %s %s`
+
+// Contexts whose values the suite compares: the rest (run ids, the actor,
+// paths, runner details) legitimately differ between engines.
+var comparedGitHub = map[string]bool{
+	"event_name": true, "ref": true, "ref_name": true, "ref_type": true, "sha": true,
+	"head_ref": true, "base_ref": true, "event": true, "job": true, "server_url": true,
+}
+
+// allowedFuncs are the functions a compared expression may call.
+var allowedFuncs = map[string]bool{"format": true, "contains": true, "startswith": true, "endswith": true, "join": true}
+
+// exprInfo says whether an expression's value is compared, and whether it
+// may be pasted into a single-quoted shell word (its values never hold a
+// quote: the suite chose them).
+func exprInfo(expr string) (compared, pasteable bool) {
+	l := actionlint.NewExprLexer(expr + "}}")
+	p := actionlint.NewExprParser()
+	n, err := p.Parse(l)
+	if err != nil {
+		return false, false
+	}
+	compared, pasteable = true, true
+	actionlint.VisitExprNode(n, func(n, parent actionlint.ExprNode, entering bool) {
+		if !entering {
+			return
+		}
+		switch x := n.(type) {
+		case *actionlint.FuncCallNode:
+			if !allowedFuncs[strings.ToLower(x.Callee)] {
+				compared = false
+			}
+		case *actionlint.VariableNode:
+			switch strings.ToLower(x.Name) {
+			case "matrix", "needs", "steps", "secrets", "vars":
+			case "inputs", "env":
+				pasteable = false
+			case "github":
+				if d, ok := parent.(*actionlint.ObjectDerefNode); !ok || !comparedGitHub[strings.ToLower(d.Property)] {
+					compared = false
+				} else if d.Property == "event" {
+					pasteable = false
+				}
+			default:
+				compared = false
+			}
+		case *actionlint.ArrayDerefNode:
+			compared = false
+		}
+	})
+	return compared, pasteable
+}
+
+var exprRe = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
+
+// expressions returns the ${{ }} bodies in s, trimmed.
+func expressions(s string) []string {
+	var out []string
+	for _, m := range exprRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, strings.TrimSpace(m[1]))
+	}
+	return out
+}
+
+// defaultVars are the GitHub default variables whose values the suite
+// compares when a script reads them.
+var defaultVars = []string{"GITHUB_EVENT_NAME", "GITHUB_REF", "GITHUB_REF_NAME", "GITHUB_REF_TYPE", "GITHUB_HEAD_REF", "GITHUB_BASE_REF", "GITHUB_SHA"}
+
+var envWriteRe = regexp.MustCompile(`(?m)([A-Za-z_][A-Za-z0-9_]*)=[^\n]*>>\s*"?\$\{?GITHUB_ENV`)
+var envWriteRe2 = regexp.MustCompile(`(?m)echo\s+["']?([A-Za-z_][A-Za-z0-9_]*)=`)
+
+// marker is the state of marking one job.
+type marker struct {
+	m        *Marked
+	jobID    string
+	instance string          // AP_I value: job id and matrix values
+	envNames []string        // variables visible to the job's steps
+	envOK    map[string]bool // which of them hold compared values
+	written  []string        // variables written to GITHUB_ENV by earlier steps
+	outputs  map[string][]string
+}
+
+// Mark rewrites a workflow for the suite. readLocal reads a file of the
+// repository (local actions, reusable workflows), or fails.
+func Mark(src []byte) (*Marked, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("not YAML: %w", err)
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not a workflow")
+	}
+	root := doc.Content[0]
+	m := &Marked{Actions: map[string]*ActionUse{}, LocalActions: map[string]*ActionUse{}}
+	wfEnv := envOf(get(root, "env"))
+	markDefaults(m, get(root, "defaults"))
+	jobs := get(root, "jobs")
+	if jobs == nil || jobs.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("no jobs")
+	}
+	outputs := readOutputs(src)
+	for i := 0; i+1 < len(jobs.Content); i += 2 {
+		id, job := jobs.Content[i].Value, jobs.Content[i+1]
+		if job.Kind != yaml.MappingNode {
+			continue
+		}
+		if u := get(job, "uses"); u != nil {
+			m.Reusable = append(m.Reusable, u.Value)
+			continue
+		}
+		del(job, "container")
+		del(job, "services")
+		markDefaults(m, get(job, "defaults"))
+		collectLabels(m, job)
+		jm := &marker{m: m, jobID: id, outputs: outputs, envOK: map[string]bool{}}
+		jm.instance = id + matrixInstance(job)
+		for _, l := range []map[string]string{wfEnv, envOf(get(job, "env"))} {
+			for _, k := range sortedKeys(l) {
+				if !slices.Contains(jm.envNames, k) {
+					jm.envNames = append(jm.envNames, k)
+				}
+				jm.envOK[k] = valueCompared(l[k])
+			}
+		}
+		steps := get(job, "steps")
+		if steps == nil || steps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for si, st := range steps.Content {
+			if st.Kind == yaml.MappingNode {
+				jm.step(st, fmt.Sprintf("s%d", si+1))
+			}
+		}
+	}
+	collectRefs(m, src)
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return nil, err
+	}
+	m.YAML = out
+	sort.Strings(m.Labels)
+	m.Labels = slices.Compact(m.Labels)
+	sort.Strings(m.Dirs)
+	m.Dirs = slices.Compact(m.Dirs)
+	return m, nil
+}
+
+// valueCompared reports whether every expression of a value is compared.
+func valueCompared(v string) bool {
+	for _, e := range expressions(v) {
+		if ok, _ := exprInfo(e); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// step rewrites one step: a run step becomes a marker; a uses step gets
+// its identity in its env, for the stub action that stands for it.
+func (jm *marker) step(st *yaml.Node, id string) {
+	env := get(st, "env")
+	stepEnv := envOf(env)
+	if env == nil || env.Kind != yaml.MappingNode {
+		env = &yaml.Node{Kind: yaml.MappingNode}
+		set(st, "env", env)
+	}
+	setStr(env, "AP_I", jm.instance)
+	if wd := get(st, "working-directory"); wd != nil && !strings.Contains(wd.Value, "${{") {
+		jm.m.Dirs = append(jm.m.Dirs, wd.Value)
+	} else if wd != nil {
+		del(st, "working-directory")
+	}
+	if u := get(st, "uses"); u != nil {
+		setStr(env, "AP_S", id)
+		jm.use(u.Value, st)
+		// The credentials action exports the region for later steps.
+		if _, _, name := splitUses(u.Value); name == "aws-actions/configure-aws-credentials" && get(get(st, "with"), "aws-region") != nil {
+			for _, n := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+				if !slices.Contains(jm.written, n) {
+					jm.written = append(jm.written, n)
+				}
+			}
+		}
+		return
+	}
+	run := get(st, "run")
+	if run == nil {
+		return
+	}
+	if sh := get(st, "shell"); sh != nil && sh.Value != "bash" && sh.Value != "sh" {
+		del(st, "shell")
+	}
+	var lines []string
+	lines = append(lines, fmt.Sprintf(markLine, shellQuote(id), "begin", "''"))
+	var exprs []string
+	texts := []string{run.Value}
+	for _, k := range sortedKeys(stepEnv) {
+		texts = append(texts, stepEnv[k])
+	}
+	for _, t := range texts {
+		for _, e := range expressions(t) {
+			if !slices.Contains(exprs, e) {
+				exprs = append(exprs, e)
+			}
+		}
+	}
+	n := 0
+	for _, e := range exprs {
+		ok, paste := exprInfo(e)
+		if !ok {
+			continue
+		}
+		n++
+		v := fmt.Sprintf("AP_V%d", n)
+		setStr(env, v, "${{ "+e+" }}")
+		lines = append(lines, fmt.Sprintf(markLine, shellQuote(id), shellQuote(e), `"$`+v+`"`))
+		if paste {
+			lines = append(lines, fmt.Sprintf(markLine, shellQuote(id), shellQuote(e+" (in script)"), "'${{ "+e+" }}'"))
+		}
+	}
+	names := slices.Clone(jm.envNames)
+	for _, k := range sortedKeys(stepEnv) {
+		if !slices.Contains(names, k) {
+			names = append(names, k)
+		}
+	}
+	for _, w := range jm.written {
+		if !slices.Contains(names, w) {
+			names = append(names, w)
+		}
+	}
+	for _, d := range defaultVars {
+		if strings.Contains(run.Value, d) && !slices.Contains(names, d) {
+			names = append(names, d)
+		}
+	}
+	for _, k := range names {
+		if strings.HasPrefix(k, "AP_") {
+			continue
+		}
+		ok, inStep := jm.envOK[k], false
+		if v, has := stepEnv[k]; has {
+			ok, inStep = valueCompared(v), true
+		}
+		if !ok && !inStep && !slices.Contains(jm.written, k) && !slices.Contains(defaultVars, k) {
+			continue
+		}
+		if inStep && !ok {
+			continue
+		}
+		if !validName(k) {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf(markLine, shellQuote(id), shellQuote("$"+k), `"${`+k+`-<unset>}"`))
+	}
+	// Outputs and variables later steps read keep flowing.
+	if sid := get(st, "id"); sid != nil {
+		for _, o := range jm.outputs[sid.Value] {
+			lines = append(lines, fmt.Sprintf(`echo %s >> "$GITHUB_OUTPUT"`, shellQuote(o+"=o-"+id+"-"+o)))
+		}
+	}
+	for _, w := range envWrites(run.Value) {
+		lines = append(lines, fmt.Sprintf(`echo %s >> "$GITHUB_ENV"`, shellQuote(w+"=e-"+id+"-"+w)))
+		if !slices.Contains(jm.written, w) {
+			jm.written = append(jm.written, w)
+		}
+	}
+	run.Value = strings.Join(lines, "\n") + "\n"
+	run.Style = yaml.LiteralStyle
+}
+
+func validName(k string) bool {
+	for i, c := range k {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return k != ""
+}
+
+// envWrites returns the variables a script writes to GITHUB_ENV.
+func envWrites(script string) []string {
+	var out []string
+	for _, line := range strings.Split(script, "\n") {
+		if !strings.Contains(line, "GITHUB_ENV") {
+			continue
+		}
+		for _, re := range []*regexp.Regexp{envWriteRe, envWriteRe2} {
+			for _, m := range re.FindAllStringSubmatch(line, -1) {
+				if !slices.Contains(out, m[1]) && m[1] != "GITHUB_ENV" {
+					out = append(out, m[1])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// use records an action step.
+func (jm *marker) use(uses string, st *yaml.Node) {
+	switch {
+	case strings.HasPrefix(uses, "docker://"):
+		jm.m.Docker = true
+		return
+	}
+	u := &ActionUse{}
+	if w := get(st, "with"); w != nil && w.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(w.Content); i += 2 {
+			u.Inputs = append(u.Inputs, w.Content[i].Value)
+		}
+	}
+	if sid := get(st, "id"); sid != nil {
+		u.Outputs = jm.outputs[sid.Value]
+	}
+	set := jm.m.Actions
+	if strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "../") {
+		set = jm.m.LocalActions
+	}
+	if old := set[uses]; old != nil {
+		for _, in := range u.Inputs {
+			if !slices.Contains(old.Inputs, in) {
+				old.Inputs = append(old.Inputs, in)
+			}
+		}
+		for _, o := range u.Outputs {
+			if !slices.Contains(old.Outputs, o) {
+				old.Outputs = append(old.Outputs, o)
+			}
+		}
+		return
+	}
+	set[uses] = u
+}
+
+// matrixInstance is the part of AP_I that names a matrix combination.
+func matrixInstance(job *yaml.Node) string {
+	m := get(get(job, "strategy"), "matrix")
+	if m == nil || m.Kind != yaml.MappingNode {
+		return ""
+	}
+	var keys []string
+	scalar := map[string]bool{}
+	add := func(k string, v *yaml.Node) {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+			scalar[k] = true
+		}
+		if v != nil && v.Kind != yaml.ScalarNode {
+			scalar[k] = false
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i].Value, m.Content[i+1]
+		switch k {
+		case "include", "exclude":
+			if k == "include" && v.Kind == yaml.SequenceNode {
+				for _, c := range v.Content {
+					for j := 0; c.Kind == yaml.MappingNode && j+1 < len(c.Content); j += 2 {
+						add(c.Content[j].Value, c.Content[j+1])
+					}
+				}
+			}
+			continue
+		}
+		if v.Kind == yaml.SequenceNode {
+			add(k, nil)
+			for _, x := range v.Content {
+				if x.Kind != yaml.ScalarNode {
+					scalar[k] = false
+				}
+			}
+		} else {
+			add(k, v)
+			scalar[k] = false
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		if scalar[k] && validName(strings.ReplaceAll(k, "-", "_")) {
+			b.WriteString("|" + k + "=${{ matrix." + k + " }}")
+		}
+	}
+	return b.String()
+}
+
+// collectLabels records the runner labels of a job: literal runs-on
+// values and the string values of its matrix.
+func collectLabels(m *Marked, job *yaml.Node) {
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode && n.Value != "" && !strings.Contains(n.Value, "${{") && !strings.ContainsAny(n.Value, " \n") {
+			m.Labels = append(m.Labels, n.Value)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(get(job, "runs-on"))
+	walk(get(get(job, "strategy"), "matrix"))
+}
+
+// markDefaults keeps defaults.run a marker can honour: a literal
+// working-directory (created in the repository), a bash or sh shell.
+func markDefaults(m *Marked, d *yaml.Node) {
+	r := get(d, "run")
+	if r == nil {
+		return
+	}
+	if sh := get(r, "shell"); sh != nil && sh.Value != "bash" && sh.Value != "sh" {
+		del(r, "shell")
+	}
+	if wd := get(r, "working-directory"); wd != nil {
+		if strings.Contains(wd.Value, "${{") {
+			del(r, "working-directory")
+		} else {
+			m.Dirs = append(m.Dirs, wd.Value)
+		}
+	}
+}
+
+var outputRefRe = regexp.MustCompile(`steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
+var secretRefRe = regexp.MustCompile(`secrets\.([A-Za-z0-9_]+)`)
+var varRefRe = regexp.MustCompile(`vars\.([A-Za-z0-9_]+)`)
+
+// readOutputs returns, per step id, the outputs the workflow reads.
+func readOutputs(src []byte) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range outputRefRe.FindAllStringSubmatch(string(src), -1) {
+		if !slices.Contains(out[m[1]], m[2]) {
+			out[m[1]] = append(out[m[1]], m[2])
+		}
+	}
+	return out
+}
+
+func collectRefs(m *Marked, src []byte) {
+	for _, x := range secretRefRe.FindAllStringSubmatch(string(src), -1) {
+		if !slices.Contains(m.Secrets, x[1]) {
+			m.Secrets = append(m.Secrets, x[1])
+		}
+	}
+	for _, x := range varRefRe.FindAllStringSubmatch(string(src), -1) {
+		if !slices.Contains(m.Vars, x[1]) {
+			m.Vars = append(m.Vars, x[1])
+		}
+	}
+	sort.Strings(m.Secrets)
+	sort.Strings(m.Vars)
+}
+
+// envOf returns a mapping's scalar values.
+func envOf(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = n.Content[i+1].Value
+	}
+	return out
+}
+
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func set(n *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			n.Content[i+1] = v
+			return
+		}
+	}
+	n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
+}
+
+func setStr(n *yaml.Node, key, v string) {
+	set(n, key, &yaml.Node{Kind: yaml.ScalarNode, Value: v, Style: yaml.DoubleQuotedStyle})
+}
+
+func del(n *yaml.Node, key string) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			n.Content = append(n.Content[:i], n.Content[i+2:]...)
+			return
+		}
+	}
+}

@@ -1,0 +1,347 @@
+package behave
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/emit/codecatalyst"
+	"github.com/actionport/actionport/internal/emit/codepipeline"
+	"github.com/actionport/actionport/internal/ir"
+	"github.com/actionport/actionport/internal/translate"
+)
+
+// Targets the suite compares.
+const (
+	CodePipeline = "codepipeline"
+	CodeCatalyst = "codecatalyst"
+)
+
+// Pair results.
+const (
+	Same = "SAME"
+	Diff = "DIFF"
+	// NotRun is a pair the suite cannot run (the reason says why).
+	NotRun = "NOT RUN"
+)
+
+// Suite runs workflows through act and the executors.
+type Suite struct {
+	// Act is the nektos/act binary.
+	Act string
+	// Work is the directory for the repositories and runs.
+	Work string
+	// Repository is the owner/name the runs pretend to be.
+	Repository string
+	// Timeout bounds one run (act or an executor).
+	Timeout time.Duration
+}
+
+// Pair is the comparison of one workflow, event and target.
+type Pair struct {
+	Workflow, Event, Target string
+	Status                  string
+	// Detail is the first difference, or why the pair was not run.
+	Detail string
+	// Errors are the conversion's error-level diagnostics for the target.
+	Errors []string
+	// Source and Converted are the runs' logs (kept for DIFF).
+	Source, Converted string
+}
+
+// Result is the suite's outcome for one workflow.
+type Result struct {
+	Workflow string
+	Pairs    []Pair
+	// Skipped lists the triggers the suite does not send, with reasons.
+	Skipped []string
+}
+
+// Workflow runs one workflow file: every event it starts on, through act
+// and through both targets' conversions.
+func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
+	name := filepath.Base(path)
+	res.Workflow = name
+	fail := func(events []Event, why string) Result {
+		for _, ev := range events {
+			for _, t := range []string{CodePipeline, CodeCatalyst} {
+				res.Pairs = append(res.Pairs, Pair{Workflow: name, Event: ev.String(), Target: t, Status: NotRun, Detail: why})
+			}
+		}
+		return res
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		res.Skipped = append(res.Skipped, err.Error())
+		return res
+	}
+	parsed, perrs := actionlint.Parse(src)
+	if parsed == nil {
+		res.Skipped = append(res.Skipped, fmt.Sprintf("not a workflow: %v", perrs))
+		return res
+	}
+	events, skipped := Events(parsed)
+	res.Skipped = skipped
+	if len(events) == 0 {
+		return res
+	}
+	marked, err := Mark(src)
+	if err != nil {
+		return fail(events, "cannot mark: "+err.Error())
+	}
+	if marked.Docker {
+		return fail(events, "a step uses a docker:// action, which act cannot run without Docker")
+	}
+	for _, r := range marked.Reusable {
+		if !strings.HasPrefix(r, "./") {
+			return fail(events, "a job calls the remote reusable workflow "+r)
+		}
+	}
+	dir, err := os.MkdirTemp(s.Work, strings.TrimSuffix(name, filepath.Ext(name))+"-")
+	if err != nil {
+		return fail(events, err.Error())
+	}
+	repo := filepath.Join(dir, "repo")
+	wfRel := filepath.Join(".github", "workflows", name)
+	files, err := s.prepare(repo, wfRel, marked)
+	if err != nil {
+		return fail(events, "cannot prepare the repository: "+err.Error())
+	}
+	// Convert the marked workflow as a user would, from the repository.
+	cfg := config.Default()
+	w, front := translate.Translate(wfRel, marked.YAML, translate.Options{Config: cfg, RepoRoot: repo})
+	if w == nil {
+		return fail(events, "not converted: "+firstError(front))
+	}
+	conv := map[string]diag.List{}
+	var written []emit.File
+	cpFiles, cpDiags := codepipeline.Emit(w, codepipeline.Options{Config: cfg, Repository: s.Repository, BuildspecDir: "aws/codepipeline"})
+	for _, f := range cpFiles {
+		f.Path = "aws/codepipeline/" + f.Path
+		written = append(written, f)
+	}
+	ccFiles, ccDiags := codecatalyst.Emit(w, codecatalyst.Options{Config: cfg})
+	for _, f := range ccFiles {
+		f.Path = ".codecatalyst/workflows/" + f.Path
+		written = append(written, f)
+	}
+	conv[CodePipeline] = append(slices.Clone(front), cpDiags...)
+	conv[CodeCatalyst] = append(slices.Clone(front), ccDiags...)
+	for _, f := range written {
+		p := filepath.Join(repo, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fail(events, err.Error())
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return fail(events, err.Error())
+		}
+	}
+	sha, err := commit(repo)
+	if err != nil {
+		return fail(events, "git: "+err.Error())
+	}
+	var pipelines []Pipeline
+	var workflows []Workflow
+	for _, v := range w.Specialized() {
+		manual := v.Has(ir.EventManual)
+		if len(cpFiles) > 0 {
+			pipelines = append(pipelines, Pipeline{Dir: filepath.Join(repo, "aws", "codepipeline", v.BaseName), Manual: manual})
+		}
+		workflows = append(workflows, Workflow{File: filepath.Join(repo, ".codecatalyst", "workflows", v.BaseName+".yaml"), Manual: manual})
+	}
+	act := &Act{Bin: s.Act, Stubs: files.stubs, Labels: marked.Labels, Home: filepath.Join(dir, "home"),
+		Secrets: map[string]string{"GITHUB_TOKEN": "secret-GITHUB_TOKEN"}, Vars: map[string]string{},
+		Env: map[string]string{"AP_REPO": repo}}
+	store, params := map[string]string{}, map[string]string{}
+	for _, n := range marked.Secrets {
+		v := "secret-" + n
+		act.Secrets[n] = v
+		store[codepipeline.SecretID(cfg, n)] = v
+		store[cfg.SecretName(n)] = v
+	}
+	for _, n := range marked.Vars {
+		act.Vars[n] = "var-" + n
+		params[codepipeline.ParameterName(n)] = "var-" + n
+	}
+	var secretValues []string
+	for _, v := range act.Secrets {
+		secretValues = append(secretValues, v)
+	}
+	bin := filepath.Join(dir, "bin")
+	if err := writeFakeAWS(bin); err != nil {
+		return fail(events, err.Error())
+	}
+	for i, ev := range events {
+		ev.SHA = sha
+		runCtx, cancel := context.WithTimeout(ctx, s.timeout())
+		want, actLog, actErr := s.source(runCtx, act, repo, wfRel, ev)
+		cancel()
+		for _, t := range []string{CodePipeline, CodeCatalyst} {
+			p := Pair{Workflow: name, Event: ev.String(), Target: t, Errors: errorsOf(conv[t])}
+			if actErr != nil {
+				p.Status, p.Detail = NotRun, "act: "+actErr.Error()
+				res.Pairs = append(res.Pairs, p)
+				continue
+			}
+			env := &Env{Event: ev, Source: repo, Work: filepath.Join(dir, fmt.Sprintf("run-%d-%s", i, t)), SecretStore: store,
+				Parameters: params, Act: act, Repository: s.Repository, Bin: bin}
+			if err := os.MkdirAll(env.Work, 0o755); err != nil {
+				p.Status, p.Detail = NotRun, err.Error()
+				res.Pairs = append(res.Pairs, p)
+				continue
+			}
+			runCtx, cancel := context.WithTimeout(ctx, s.timeout())
+			var tr *TargetResult
+			if t == CodePipeline {
+				tr, err = RunCodePipeline(runCtx, env, pipelines)
+			} else {
+				tr, err = RunCodeCatalyst(runCtx, env, workflows)
+			}
+			cancel()
+			if err != nil {
+				p.Status, p.Detail = NotRun, t+" executor: "+err.Error()
+				res.Pairs = append(res.Pairs, p)
+				continue
+			}
+			var got Trace
+			ParseMarkers(&got, tr.Output)
+			got.Mask(secretValues)
+			p.Status = Same
+			if d := Compare(want, got); d != "" {
+				p.Status, p.Detail = Diff, d
+				p.Source, p.Converted = actLog, tr.Log+"\n"+strings.Join(tr.Failed, "\n")+"\n--- output\n"+tr.Output
+			}
+			res.Pairs = append(res.Pairs, p)
+		}
+	}
+	return res
+}
+
+func (s *Suite) timeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return 3 * time.Minute
+}
+
+// source runs the marked workflow through act and returns its trace.
+func (s *Suite) source(ctx context.Context, act *Act, repo, wf string, ev Event) (Trace, string, error) {
+	r, err := act.Run(ctx, repo, wf, ev.Name, ev.Payload(s.Repository))
+	if err != nil {
+		return Trace{}, "", err
+	}
+	var t Trace
+	for _, id := range sortedKeys(r.Output) {
+		ParseMarkers(&t, r.Output[id])
+	}
+	return t, r.Log, nil
+}
+
+// prepared is what prepare wrote besides the repository.
+type prepared struct {
+	stubs map[string]string
+}
+
+// prepare writes the repository of a marked workflow: the workflow, stubs
+// for the local actions it lacks, the working directories its steps
+// expect, and stubs for its remote actions (outside the repository).
+func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
+	if err := os.MkdirAll(filepath.Join(repo, filepath.Dir(wfRel)), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(repo, wfRel), m.YAML, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(repo, "README.md"), []byte("actionport behave\n"), 0o644); err != nil {
+		return nil, err
+	}
+	for _, d := range m.Dirs {
+		d = filepath.Clean(filepath.FromSlash(d))
+		if filepath.IsAbs(d) || strings.HasPrefix(d, "..") {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(repo, d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	for uses, u := range m.LocalActions {
+		if err := WriteLocalStub(repo, uses, u); err != nil {
+			return nil, err
+		}
+	}
+	stubs, err := WriteStubs(filepath.Join(filepath.Dir(repo), "stubs"), m.Actions)
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{stubs: stubs}, nil
+}
+
+// commit makes the repository a git repository with one commit on main and
+// returns its sha.
+func commit(repo string) (string, error) {
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=behave", "GIT_AUTHOR_EMAIL=behave@example.com",
+			"GIT_COMMITTER_NAME=behave", "GIT_COMMITTER_EMAIL=behave@example.com", "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	for _, args := range [][]string{{"init", "-q", "-b", DefaultBranch}, {"add", "-A"}, {"commit", "-q", "-m", "actionport behave"}} {
+		if _, err := run(args...); err != nil {
+			return "", err
+		}
+	}
+	return run("rev-parse", "HEAD")
+}
+
+func errorsOf(ds diag.List) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			out = append(out, d.Rule+": "+d.Message)
+		}
+	}
+	return out
+}
+
+func firstError(ds diag.List) string {
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			return d.String()
+		}
+	}
+	return "no workflow"
+}
+
+// fakeAWS stands for the AWS CLI of a build machine: it answers the calls
+// the generated commands make (sts assume-role for a role in another
+// account) with made-up credentials, and fails any other call.
+const fakeAWS = `#!/bin/sh
+# actionport behave: a stand-in for the AWS CLI on a build machine.
+case "$1 $2" in
+"sts assume-role") printf 'ASIABEHAVE\tbehave-secret-key\tbehave-session-token\n' ;;
+"sts get-caller-identity") printf '{"Account": "123456789012", "Arn": "arn:aws:sts::123456789012:assumed-role/behave/behave"}\n' ;;
+*) echo "aws $*: not simulated by the behaviour suite" >&2; exit 1 ;;
+esac
+`
+
+func writeFakeAWS(bin string) error {
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o755)
+}
