@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -190,6 +191,9 @@ func (a *Act) RunSteps(ctx context.Context, dir string, steps []any, env map[str
 		return nil, err
 	}
 	path := filepath.Join(".github", "workflows", "steps.yml")
+	if k := os.Getenv("AP_KEEP_STEPS"); k != "" {
+		_ = os.WriteFile(fmt.Sprintf("%s.%d", k, time.Now().UnixNano()), data, 0o644)
+	}
 	if err := os.WriteFile(filepath.Join(repo, path), data, 0o644); err != nil {
 		return nil, err
 	}
@@ -198,6 +202,9 @@ func (a *Act) RunSteps(ctx context.Context, dir string, steps []any, env map[str
 		return nil, err
 	}
 	res := &StepsResult{Output: r.Output["steps"], Failed: r.Failed, Log: r.Log, Outputs: map[string]string{}}
+	if k := os.Getenv("AP_KEEP_STEPS"); k != "" {
+		_ = os.WriteFile(fmt.Sprintf("%s.log.%d", k, time.Now().UnixNano()), []byte(r.Log), 0o644)
+	}
 	out := res.Output
 	for {
 		i := strings.Index(out, "@apout@\t")

@@ -126,6 +126,11 @@ func (r *cpRun) pipeline(ctx context.Context, p Pipeline) {
 		return
 	}
 	name := pl.Name
+	// The stack is named as the template's header tells the user to
+	// deploy it (aws cloudformation deploy ... --stack-name NAME).
+	if n := cpStackFromHeader(filepath.Join(p.Dir, "template.yaml")); n != "" {
+		stack = n
+	}
 	tpl, err := cpReadTemplate(filepath.Join(p.Dir, "template.yaml"), stack)
 	if err != nil {
 		r.logf("pipeline %s: %v\n", name, err)
@@ -2005,7 +2010,19 @@ func (d *cpDriver) steps(ctx context.Context, name string, ph *cpPhase) (bool, e
 		return false, fmt.Errorf("phase %s: running the steps: %v", strings.ToUpper(name), err)
 	}
 	d.e.r.out.WriteString(res.Output)
+	if res.Failed {
+		d.e.logf("      phase %s: the GitHub steps failed; act's log ends:\n%s\n", strings.ToUpper(name), cpTail(res.Log, 15))
+	}
 	return !res.Failed, nil
+}
+
+// cpTail returns the last n lines of a log, indented.
+func cpTail(log string, n int) string {
+	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "        " + strings.Join(lines, "\n        ")
 }
 
 // process runs the phases in one driver process.
@@ -2413,4 +2430,19 @@ func cpSelected(pats []string, rel string) bool {
 		}
 	}
 	return false
+}
+
+var cpStackFlag = regexp.MustCompile(`(?m)^#.*--stack-name (\S+)`)
+
+// cpStackFromHeader returns the stack name a template's header comment
+// gives, or "".
+func cpStackFromHeader(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	if m := cpStackFlag.FindSubmatch(data); m != nil {
+		return string(m[1])
+	}
+	return ""
 }

@@ -18,7 +18,8 @@ const DefaultBranch = "main"
 // one updated against a listed base, a manual run with the inputs'
 // defaults, a scheduled run. skipped lists the triggers it does not send,
 // with the reason.
-func Events(w *actionlint.Workflow) (events []Event, skipped []string) {
+func Events(w *actionlint.Workflow, src []byte) (events []Event, skipped []string) {
+	readsAction := strings.Contains(string(src), "event.action")
 	for _, ev := range w.On {
 		switch e := ev.(type) {
 		case *actionlint.WebhookEvent:
@@ -28,7 +29,7 @@ func Events(w *actionlint.Workflow) (events []Event, skipped []string) {
 				events = append(events, evs...)
 				skipped = append(skipped, why...)
 			case "pull_request", "pull_request_target":
-				evs, why := prEvents(e)
+				evs, why := prEvents(e, readsAction)
 				events = append(events, evs...)
 				skipped = append(skipped, why...)
 			default:
@@ -181,7 +182,7 @@ func pushEvents(e *actionlint.WebhookEvent) ([]Event, []string) {
 	return out, skipped
 }
 
-func prEvents(e *actionlint.WebhookEvent) ([]Event, []string) {
+func prEvents(e *actionlint.WebhookEvent, readsAction bool) ([]Event, []string) {
 	bases := newFilter(e.Branches, e.BranchesIgnore)
 	paths := newFilter(e.Paths, e.PathsIgnore)
 	fs, ok := files(paths)
@@ -192,7 +193,13 @@ func prEvents(e *actionlint.WebhookEvent) ([]Event, []string) {
 	if len(names) == 0 {
 		return nil, []string{e.Hook.Value + ": no base branch matches the branches filter"}
 	}
-	actions := []string{"opened", "synchronize"}
+	// Opened and synchronize differ only to a workflow that reads the
+	// activity (github.event.action) or lists types; one run is enough
+	// otherwise.
+	actions := []string{"opened"}
+	if readsAction {
+		actions = append(actions, "synchronize")
+	}
 	if len(e.Types) > 0 {
 		actions = nil
 		for _, t := range e.Types {

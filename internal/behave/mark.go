@@ -31,6 +31,10 @@ type Marked struct {
 	Docker bool
 	// Reusable lists the reusable workflows its jobs call.
 	Reusable []string
+	// Files are the paths its artifact uploads name: the suite puts a file
+	// at each in the repository, since marker steps build nothing (GitHub
+	// only warns about an upload without files; CodeBuild fails the build).
+	Files []string
 }
 
 // ActionUse is what a workflow does with one action.
@@ -119,10 +123,11 @@ type marker struct {
 	envOK    map[string]bool // which of them hold compared values
 	written  []string        // variables written to GITHUB_ENV by earlier steps
 	outputs  map[string][]string
+	// matrixValues are the job's matrix values by key.
+	matrixValues map[string][]string
 }
 
-// Mark rewrites a workflow for the suite. readLocal reads a file of the
-// repository (local actions, reusable workflows), or fails.
+// Mark rewrites a workflow for the suite.
 func Mark(src []byte) (*Marked, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -151,9 +156,10 @@ func Mark(src []byte) (*Marked, error) {
 		}
 		del(job, "container")
 		del(job, "services")
+		capMatrix(job)
 		markDefaults(m, get(job, "defaults"))
 		collectLabels(m, job)
-		jm := &marker{m: m, jobID: id, outputs: outputs, envOK: map[string]bool{}}
+		jm := &marker{m: m, jobID: id, outputs: outputs, envOK: map[string]bool{}, matrixValues: matrixValuesOf(job)}
 		jm.instance = id + matrixInstance(job)
 		for _, l := range []map[string]string{wfEnv, envOf(get(job, "env"))} {
 			for _, k := range sortedKeys(l) {
@@ -248,7 +254,7 @@ func (jm *marker) step(st *yaml.Node, id string) {
 	n := 0
 	for _, e := range exprs {
 		ok, paste := exprInfo(e)
-		if !ok {
+		if !ok || !jm.envCompared(e, stepEnv) {
 			continue
 		}
 		n++
@@ -310,6 +316,26 @@ func (jm *marker) step(st *yaml.Node, id string) {
 	run.Style = yaml.LiteralStyle
 }
 
+var envRefRe = regexp.MustCompile(`\benv\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+// envCompared reports whether the env variables an expression reads hold
+// compared values (a variable made from github.workspace differs between
+// engines as its source does).
+func (jm *marker) envCompared(expr string, stepEnv map[string]string) bool {
+	for _, m := range envRefRe.FindAllStringSubmatch(expr, -1) {
+		if v, ok := stepEnv[m[1]]; ok {
+			if !valueCompared(v) {
+				return false
+			}
+			continue
+		}
+		if ok, defined := jm.envOK[m[1]]; defined && !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func validName(k string) bool {
 	for i, c := range k {
 		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
@@ -343,6 +369,26 @@ func (jm *marker) use(uses string, st *yaml.Node) {
 	case strings.HasPrefix(uses, "docker://"):
 		jm.m.Docker = true
 		return
+	}
+	if _, _, name := splitUses(uses); name == "actions/upload-artifact" {
+		if p := get(get(st, "with"), "path"); p != nil {
+			for _, l := range strings.Split(p.Value, "\n") {
+				l = strings.TrimSpace(l)
+				if l == "" || strings.HasPrefix(l, "!") {
+					continue
+				}
+				// A path from the matrix: each value of the key.
+				if m := matrixPathRe.FindStringSubmatch(l); m != nil {
+					for _, v := range jm.matrixValues[m[1]] {
+						jm.m.Files = append(jm.m.Files, strings.Replace(l, m[0], v, 1))
+					}
+					continue
+				}
+				if !strings.Contains(l, "${{") {
+					jm.m.Files = append(jm.m.Files, l)
+				}
+			}
+		}
 	}
 	u := &ActionUse{}
 	if w := get(st, "with"); w != nil && w.Kind == yaml.MappingNode {
@@ -463,6 +509,38 @@ func markDefaults(m *Marked, d *yaml.Node) {
 	}
 }
 
+var matrixPathRe = regexp.MustCompile(`\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}`)
+
+// matrixValuesOf returns each matrix key's scalar values (rows and includes).
+func matrixValuesOf(job *yaml.Node) map[string][]string {
+	out := map[string][]string{}
+	m := get(get(job, "strategy"), "matrix")
+	if m == nil || m.Kind != yaml.MappingNode {
+		return out
+	}
+	add := func(k string, v *yaml.Node) {
+		if v.Kind == yaml.ScalarNode && !slices.Contains(out[k], v.Value) {
+			out[k] = append(out[k], v.Value)
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i].Value, m.Content[i+1]
+		switch {
+		case k == "include" && v.Kind == yaml.SequenceNode:
+			for _, c := range v.Content {
+				for j := 0; c.Kind == yaml.MappingNode && j+1 < len(c.Content); j += 2 {
+					add(c.Content[j].Value, c.Content[j+1])
+				}
+			}
+		case v.Kind == yaml.SequenceNode:
+			for _, x := range v.Content {
+				add(k, x)
+			}
+		}
+	}
+	return out
+}
+
 var outputRefRe = regexp.MustCompile(`steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
 var secretRefRe = regexp.MustCompile(`secrets\.([A-Za-z0-9_]+)`)
 var varRefRe = regexp.MustCompile(`vars\.([A-Za-z0-9_]+)`)
@@ -539,6 +617,31 @@ func del(n *yaml.Node, key string) {
 		if n.Content[i].Value == key {
 			n.Content = append(n.Content[:i], n.Content[i+2:]...)
 			return
+		}
+	}
+}
+
+// MaxMatrixValues caps each matrix row of a marked workflow: the suite
+// tests how combinations are converted and named, which three values per
+// row show as well as thirty (express's Node 18-26 matrix), at a tenth of
+// the runs.
+const MaxMatrixValues = 3
+
+func capMatrix(job *yaml.Node) {
+	m := get(get(job, "strategy"), "matrix")
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i].Value, m.Content[i+1]
+		if k == "include" || k == "exclude" {
+			if k == "include" && v.Kind == yaml.SequenceNode && len(v.Content) > MaxMatrixValues {
+				v.Content = v.Content[:MaxMatrixValues]
+			}
+			continue
+		}
+		if v.Kind == yaml.SequenceNode && len(v.Content) > MaxMatrixValues {
+			v.Content = v.Content[:MaxMatrixValues]
 		}
 	}
 }

@@ -97,7 +97,8 @@ func TestEvents(t *testing.T) {
 		{"push: {branches: [main, develop, 'release/**']}", "push main|push develop"},
 		{"push: {branches-ignore: [main]}", "push release/1.0"},
 		{"push: {tags: ['v*']}", "push tag v1.0.0"},
-		{"pull_request: {branches: [develop]}", "pull_request opened feature/behave->develop|pull_request synchronize feature/behave->develop"},
+		{"pull_request: {branches: [develop]}", "pull_request opened feature/behave->develop"},
+		{"pull_request: {types: [opened, synchronize, labeled]}", "pull_request opened feature/behave->main|pull_request synchronize feature/behave->main"},
 		{"pull_request: {types: [closed]}", "pull_request closed feature/behave->main"},
 		{"schedule: [{cron: '0 1 * * *'}]", "schedule"},
 		{"workflow_dispatch: {inputs: {x: {default: a}}}", "workflow_dispatch"},
@@ -109,7 +110,7 @@ func TestEvents(t *testing.T) {
 		if w == nil {
 			t.Fatalf("%s: %v", tt.on, errs)
 		}
-		evs, _ := Events(w)
+		evs, _ := Events(w, nil)
 		var got []string
 		for _, e := range evs {
 			got = append(got, e.String())

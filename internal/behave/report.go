@@ -3,8 +3,10 @@ package behave
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Totals are the counts of one target's pairs.
@@ -90,6 +92,16 @@ func WriteReport(w io.Writer, results []Result) {
 		for _, k := range sortedByCount(notRun) {
 			fmt.Fprintf(w, "- %d × %s\n", notRun[k], k)
 		}
+	}
+	slow := slices.Clone(results)
+	sort.Slice(slow, func(i, j int) bool { return slow[i].Took > slow[j].Took })
+	var total time.Duration
+	for _, r := range results {
+		total += r.Took
+	}
+	fmt.Fprintf(w, "\n## Time\n\n%s in all (before parallelism); the slowest:\n\n", total.Round(time.Second))
+	for _, r := range slow[:min(10, len(slow))] {
+		fmt.Fprintf(w, "- %s: %s, %d pairs\n", r.Workflow, r.Took.Round(100*time.Millisecond), len(r.Pairs))
 	}
 	fmt.Fprintf(w, "\n## DIFF\n\n")
 	for _, r := range results {

@@ -65,11 +65,15 @@ type Result struct {
 	Pairs    []Pair
 	// Skipped lists the triggers the suite does not send, with reasons.
 	Skipped []string
+	// Took is how long the workflow's runs took.
+	Took time.Duration
 }
 
 // Workflow runs one workflow file: every event it starts on, through act
 // and through both targets' conversions.
 func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
+	start := time.Now()
+	defer func() { res.Took = time.Since(start) }()
 	name := filepath.Base(path)
 	res.Workflow = name
 	fail := func(events []Event, why string) Result {
@@ -90,7 +94,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		res.Skipped = append(res.Skipped, fmt.Sprintf("not a workflow: %v", perrs))
 		return res
 	}
-	events, skipped := Events(parsed)
+	events, skipped := Events(parsed, src)
 	res.Skipped = skipped
 	if len(events) == 0 {
 		return res
@@ -273,6 +277,15 @@ func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
 		if err := os.MkdirAll(filepath.Join(repo, d), 0o755); err != nil {
 			return nil, err
 		}
+		// git (and act, which copies what git tracks) keeps no empty directory.
+		if err := os.WriteFile(filepath.Join(repo, d, ".keep"), nil, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range m.Files {
+		if err := placeFile(repo, f); err != nil {
+			return nil, err
+		}
 	}
 	for uses, u := range m.LocalActions {
 		if err := WriteLocalStub(repo, uses, u); err != nil {
@@ -344,4 +357,25 @@ func writeFakeAWS(bin string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o755)
+}
+
+// placeFile puts a file in the repository where an upload path (a file, a
+// directory, or a glob) finds one.
+func placeFile(repo, p string) error {
+	p = strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(filepath.Clean(filepath.FromSlash(p)))
+	if filepath.IsAbs(p) || strings.HasPrefix(p, "..") || strings.HasPrefix(p, "~") || p == "." {
+		return nil
+	}
+	full := filepath.Join(repo, p)
+	if filepath.Ext(p) == "" {
+		// A directory: a file inside it.
+		full = filepath.Join(full, "artifact.txt")
+	}
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return nil // a path under a file of the repository: leave it
+	}
+	if _, err := os.Stat(full); err == nil {
+		return nil
+	}
+	return os.WriteFile(full, []byte("actionport behave artifact\n"), 0o644)
 }

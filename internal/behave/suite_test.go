@@ -95,7 +95,7 @@ func TestBehaviour(t *testing.T) {
 	s := &Suite{Act: act, Work: work, Repository: "octo/app", Timeout: 2 * time.Minute}
 	inputs := suiteInputs(t)
 	results := make([]Result, len(inputs))
-	workers := max(2, runtime.GOMAXPROCS(0))
+	workers := 2 * runtime.GOMAXPROCS(0) // runs wait on processes more than they compute
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range workers {
@@ -176,5 +176,18 @@ func writeDiffLogs(t *testing.T, dir string, results []Result) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestActVersionPinned keeps scripts/test.sh, which installs act, and
+// ActVersion, which the error messages name, on one version.
+func TestActVersionPinned(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "scripts", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^ACT_VERSION=(\S+)`).FindSubmatch(data)
+	if m == nil || string(m[1]) != ActVersion {
+		t.Errorf("scripts/test.sh installs act %q, ActVersion is %q", m, ActVersion)
 	}
 }

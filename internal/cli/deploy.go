@@ -11,6 +11,8 @@ import (
 	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"github.com/actionport/actionport/internal/deploy"
+	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/emit/codepipeline"
 )
 
 // DeployTimeout bounds one stack deployment.
@@ -32,35 +34,49 @@ var newCFN = func(ctx context.Context) (deploy.API, error) {
 // conversion needed an error diagnostic is not deployed.
 func deployer(stackName string, stderr io.Writer) func(r Result) int {
 	return func(r Result) int {
-		var tmpl []byte
-		var dir string
+		var templates []emit.File
 		for _, f := range r.Files {
 			if path.Base(f.Path) == "template.yaml" {
-				tmpl, dir = f.Data, path.Dir(f.Path)
+				templates = append(templates, f)
 			}
 		}
-		if tmpl == nil {
+		if len(templates) == 0 {
 			return ExitOK
 		}
 		if r.Diags.HasErrors() {
 			fmt.Fprintf(stderr, "convert: %s: not deployed: the conversion reported errors; fix them (or the workflow) and convert again\n", r.Path)
 			return ExitDiag
 		}
-		stack := stackName
-		if stack == "" {
-			stack = dir
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), DeployTimeout)
-		defer cancel()
-		client, err := newCFN(ctx)
-		if err != nil {
-			fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
+		if stackName != "" && len(templates) > 1 {
+			fmt.Fprintf(stderr, "convert: %s: not deployed: it converts to %d pipelines (one per event), and --stack-name names one stack; omit it\n", r.Path, len(templates))
 			return ExitUsage
 		}
-		if err := deploy.Deploy(ctx, client, stack, string(tmpl), nil, stderr); err != nil {
-			fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
-			return ExitDiag
+		for _, t := range templates {
+			stack := stackName
+			if stack == "" {
+				// The name the template's projects and pipeline.json assume.
+				stack = codepipeline.StackName(path.Dir(t.Path))
+			}
+			if code := deployOne(stack, t.Data, stderr); code != ExitOK {
+				return code
+			}
 		}
 		return ExitOK
 	}
+}
+
+// deployOne creates or updates one stack from a template.
+func deployOne(stack string, tmpl []byte, stderr io.Writer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), DeployTimeout)
+	defer cancel()
+	client, err := newCFN(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
+		return ExitUsage
+	}
+	if err := deploy.Deploy(ctx, client, stack, string(tmpl), nil, stderr); err != nil {
+		fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
+		return ExitDiag
+	}
+	return ExitOK
 }

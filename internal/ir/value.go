@@ -220,20 +220,31 @@ func (c *Cond) HasStatus() bool {
 }
 
 // Expr renders the condition in GitHub expression syntax, references by
-// their source text.
-func (c *Cond) Expr() string {
-	bin := func(op string) string {
+// their GitHub names.
+func (c *Cond) Expr() string { return c.ExprWith(nil) }
+
+// ExprWith renders the condition in GitHub expression syntax, each
+// reference as ref returns it (an expression: "env.X", a quoted literal);
+// nil renders references by their GitHub names.
+func (c *Cond) ExprWith(ref func(*Ref) string) string {
+	op := func(o Operand) string {
+		if o.Ref != nil && ref != nil {
+			return ref(o.Ref)
+		}
+		return o.Expr()
+	}
+	bin := func(sep string) string {
 		parts := make([]string, len(c.Args))
 		for i, a := range c.Args {
-			parts[i] = a.Expr()
+			parts[i] = a.ExprWith(ref)
 			if a.Op == CondAnd || a.Op == CondOr {
 				parts[i] = "(" + parts[i] + ")"
 			}
 		}
-		return strings.Join(parts, op)
+		return strings.Join(parts, sep)
 	}
 	fn := func(name string) string {
-		return name + "(" + c.Left.Expr() + ", " + c.Right.Expr() + ")"
+		return name + "(" + op(c.Left) + ", " + op(c.Right) + ")"
 	}
 	switch c.Op {
 	case CondTrue:
@@ -245,11 +256,11 @@ func (c *Cond) Expr() string {
 	case CondOr:
 		return bin(" || ")
 	case CondNot:
-		return "!(" + c.Args[0].Expr() + ")"
+		return "!(" + c.Args[0].ExprWith(ref) + ")"
 	case CondEq:
-		return c.Left.Expr() + " == " + c.Right.Expr()
+		return op(c.Left) + " == " + op(c.Right)
 	case CondNe:
-		return c.Left.Expr() + " != " + c.Right.Expr()
+		return op(c.Left) + " != " + op(c.Right)
 	case CondContains:
 		return fn("contains")
 	case CondStartsWith:
@@ -257,7 +268,7 @@ func (c *Cond) Expr() string {
 	case CondEndsWith:
 		return fn("endsWith")
 	case CondTruthy:
-		return c.Left.Expr()
+		return op(c.Left)
 	case CondSuccess:
 		return "success()"
 	case CondFailure:
@@ -271,20 +282,26 @@ func (c *Cond) Expr() string {
 }
 
 // Expr renders the operand in GitHub expression syntax: a reference by its
-// source text, a literal quoted (true, false and numbers bare, as they
+// GitHub name, a literal quoted (true, false and numbers bare, as they
 // are usually written).
 func (o Operand) Expr() string {
 	if o.Ref != nil {
 		return o.Ref.Expr()
 	}
-	switch o.Lit {
+	return ExprLiteral(o.Lit)
+}
+
+// ExprLiteral renders a literal in GitHub expression syntax: quoted, with
+// true, false and numbers bare, as they are usually written.
+func ExprLiteral(s string) string {
+	switch s {
 	case "true", "false":
-		return o.Lit
+		return s
 	}
-	if _, err := strconv.ParseFloat(o.Lit, 64); err == nil && strings.TrimSpace(o.Lit) == o.Lit && o.Lit != "" {
-		return o.Lit
+	if _, err := strconv.ParseFloat(s, 64); err == nil && strings.TrimSpace(s) == s && s != "" {
+		return s
 	}
-	return "'" + strings.ReplaceAll(o.Lit, "'", "''") + "'"
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // Expr renders the reference in GitHub expression syntax. (Source is the

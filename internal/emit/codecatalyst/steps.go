@@ -221,7 +221,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
 			if in.Name == ref.Name && in.Default != "" {
-				return v("AP_INPUT_"+shell.EnvName(ref.Name), in.Default)
+				return v("AP_INPUTS_"+shell.EnvName(ref.Name), in.Default)
 			}
 		}
 		return "''"
@@ -365,24 +365,17 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 				y.Set(m, "with", with)
 			}
 		} else {
-			// References reach the script through env, never spliced into it.
-			var b strings.Builder
-			n := 0
-			for _, p := range s.Run.Parts {
-				if p.Ref == nil {
-					b.WriteString(p.Lit)
-					continue
-				}
-				n++
-				name := fmt.Sprintf("AP_EXPR_%d", n)
-				t, native := e.runnerRef(j, p.Ref)
+			// References reach the script through env, never spliced into it
+			// (inside single quotes, the quote is closed around them).
+			text, refs := (&shell.Renderer{Job: j}).Script(s)
+			for n, ref := range refs {
+				t, native := e.runnerRef(j, ref)
 				if native {
 					t = "${{ " + t + " }}"
 				}
-				y.Put(env, name, y.Str(t))
-				fmt.Fprintf(&b, "${%s}", name)
+				y.Put(env, fmt.Sprintf("AP_EXPR_%d", n+1), y.Str(t))
 			}
-			y.Set(m, "run", y.Str(b.String()))
+			y.Set(m, "run", y.Str(text))
 			if sh := s.Shell; sh != "" || j.Defaults.Shell != "" {
 				if sh == "" {
 					sh = j.Defaults.Shell

@@ -101,7 +101,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	}
 	jobIf := ""
 	if j.If != nil && !e.entryChecked[j.Key] {
-		jobIf = j.If.Source
+		jobIf = s.refs.condExpr(j.If)
 		e.jobIfInBuild(j)
 	}
 	var dropped []ir.Dropped
@@ -121,7 +121,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		}
 		cond := ""
 		if st.If != nil {
-			cond = st.If.Source
+			cond = s.refs.condExpr(st.If)
 		}
 		switch {
 		case jobIf != "" && cond != "":
@@ -132,6 +132,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		if cond != "" {
 			e.setStr(n, "if", cond)
 		}
+		stepEnv := st.Env
 		if st.Kind == ir.StepAction {
 			e.setStr(n, "uses", st.Uses)
 			if len(st.With) > 0 {
@@ -142,7 +143,12 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 				e.set(n, "with", w)
 			}
 		} else {
-			e.setStr(n, "run", s.refs.actionExpr(st.Run))
+			// Values reach the script through env, never spliced into it.
+			text, refs := r.Script(st)
+			e.setStr(n, "run", text)
+			for k, ref := range refs {
+				stepEnv = append(stepEnv, ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", k+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}, Raw: "${{ " + ref.Source + " }}"}})
+			}
 			if st.Shell != "" {
 				e.setStr(n, "shell", st.Shell)
 			}
@@ -152,8 +158,8 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 				e.setStr(n, "working-directory", j.Defaults.WorkingDirectory)
 			}
 		}
-		if len(base)+len(st.Env) > 0 {
-			e.set(n, "env", e.envNode(s, base, baseText, st.Env))
+		if len(base)+len(stepEnv) > 0 {
+			e.set(n, "env", e.envNode(s, base, baseText, stepEnv))
 		}
 		if st.ContinueOnError {
 			e.set(n, "continue-on-error", e.boolean(true))

@@ -16,7 +16,9 @@
 //   - A configuration variable vars.NAME is read from the SSM parameter
 //     "/actionport/vars/NAME"; the build sees it as AP_VAR_NAME.
 //   - workflow_dispatch inputs become pipeline variables of the same name, and
-//     AP_INPUT_NAME in the build.
+//     AP_INPUTS_NAME in the build (not AP_INPUT_: GitHub runners give an
+//     action its inputs as INPUT_* variables, and nektos/act reads any
+//     variable holding INPUT_ as one).
 //   - A job output NAME is exported (env.exported-variables) under its own
 //     name in the namespace of the job's action; a consumer sees it as
 //     AP_NEEDS_<JOB>_<NAME>.

@@ -393,7 +393,36 @@ func (e *emitter) projectName(u *unit) string {
 }
 
 func (e *emitter) pipelineName() string {
-	return sanitize(e.w.BaseName)
+	return StackName(e.w.BaseName)
+}
+
+// StackName is the CloudFormation stack (and pipeline) name of a workflow
+// with this base name: stack names take letters, digits and hyphens only,
+// start with a letter and have at most 128 characters (each other run of
+// characters becomes one hyphen; a name starting with a digit gets "wf-").
+func StackName(base string) string {
+	b := make([]byte, 0, len(base)+3)
+	for i := 0; i < len(base); i++ {
+		c := base[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			b = append(b, c)
+		case len(b) > 0 && b[len(b)-1] != '-':
+			b = append(b, '-')
+		}
+	}
+	s := strings.TrimRight(string(b), "-")
+	if s == "" {
+		s = "workflow"
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		s = "wf-" + s
+	}
+	// The project names "<stack>-<job>" must stay under CodeBuild's 255.
+	if len(s) > 100 {
+		s = strings.TrimRight(s[:100], "-")
+	}
+	return s
 }
 
 // pipelineJSON renders pipeline.json.

@@ -78,7 +78,7 @@ func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
 		if !r.e.hasInput(ref.Name) {
 			return binding{}, false
 		}
-		env := "AP_INPUT_" + shell.EnvName(ref.Name)
+		env := "AP_INPUTS_" + shell.EnvName(ref.Name)
 		put(&r.actionEnv, env, "#{variables."+ref.Name+"}")
 		return binding{env: env}, true
 	case ir.RefJobOutput:
@@ -199,6 +199,27 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 			return b.lit
 		}
 		return "${{ env." + b.env + " }}"
+	})
+}
+
+// condExpr renders a condition for a GitHub step run by CodeBuild:
+// references become env.NAME (or literals, or themselves for step outputs
+// and outcomes, which the runner knows).
+func (r *jobRefs) condExpr(c *ir.Cond) string {
+	return c.ExprWith(func(ref *ir.Ref) string {
+		switch ref.Kind {
+		case ir.RefStepOutput, ir.RefStepOutcome, ir.RefEnv:
+			return ref.Expr()
+		}
+		b, ok := r.resolve(ref)
+		switch {
+		case !ok || b.shell != "":
+			r.unresolved = append(r.unresolved, ref)
+			return "''"
+		case b.isLit:
+			return ir.ExprLiteral(b.lit)
+		}
+		return "env." + b.env
 	})
 }
 

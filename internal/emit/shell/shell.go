@@ -279,6 +279,13 @@ func shellFor(s *ir.Step, j *ir.Job) string {
 	return j.Defaults.Shell
 }
 
+// Script returns the step's run script with each reference replaced by a
+// variable ${AP_EXPR_n} (see scriptText), and the references in order:
+// for targets that run the script as a GitHub step, with the values in the
+// step's env, so that no value (a secret, a branch name) is spliced into
+// shell text.
+func (r *Renderer) Script(s *ir.Step) (string, []*ir.Ref) { return r.scriptText(s) }
+
 // scriptText replaces each reference in the run script with a variable
 // ${AP_EXPR_n}; inside single quotes the quote is closed around it.
 func (r *Renderer) scriptText(s *ir.Step) (string, []*ir.Ref) {
