@@ -30,11 +30,20 @@ type Marked struct {
 	// it without Docker).
 	Docker bool
 	// Reusable lists the reusable workflows its jobs call.
-	Reusable []string
+	Reusable []Call
 	// Files are the paths its artifact uploads name: the suite puts a file
 	// at each in the repository, since marker steps build nothing (GitHub
 	// only warns about an upload without files; CodeBuild fails the build).
 	Files []string
+}
+
+// Call is a job's call of a reusable workflow.
+type Call struct {
+	// Job is the calling job's id; Uses the workflow called.
+	Job, Uses string
+	// Inputs and Secrets are the names the call passes; Outputs the
+	// outputs of the call the workflow reads (needs.<job>.outputs.<name>).
+	Inputs, Secrets, Outputs []string
 }
 
 // ActionUse is what a workflow does with one action.
@@ -151,7 +160,24 @@ func Mark(src []byte) (*Marked, error) {
 			continue
 		}
 		if u := get(job, "uses"); u != nil {
-			m.Reusable = append(m.Reusable, u.Value)
+			c := Call{Job: id, Uses: u.Value}
+			for _, k := range []string{"with", "secrets"} {
+				w := get(job, k)
+				for i := 0; w != nil && w.Kind == yaml.MappingNode && i+1 < len(w.Content); i += 2 {
+					if k == "with" {
+						c.Inputs = append(c.Inputs, w.Content[i].Value)
+					} else {
+						c.Secrets = append(c.Secrets, w.Content[i].Value)
+					}
+				}
+			}
+			re := regexp.MustCompile(`needs\.` + regexp.QuoteMeta(id) + `\.outputs\.([A-Za-z0-9_-]+)`)
+			for _, x := range re.FindAllStringSubmatch(string(src), -1) {
+				if !slices.Contains(c.Outputs, x[1]) {
+					c.Outputs = append(c.Outputs, x[1])
+				}
+			}
+			m.Reusable = append(m.Reusable, c)
 			continue
 		}
 		del(job, "container")

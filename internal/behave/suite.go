@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rhysd/actionlint"
+	"gopkg.in/yaml.v3"
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
@@ -107,8 +108,8 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		return fail(events, "a step uses a docker:// action, which act cannot run without Docker")
 	}
 	for _, r := range marked.Reusable {
-		if !strings.HasPrefix(r, "./") {
-			return fail(events, "a job calls the remote reusable workflow "+r)
+		if !strings.HasPrefix(r.Uses, "./") {
+			return fail(events, "a job calls the remote reusable workflow "+r.Uses)
 		}
 	}
 	dir, err := os.MkdirTemp(s.Work, strings.TrimSuffix(name, filepath.Ext(name))+"-")
@@ -287,6 +288,11 @@ func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
 			return nil, err
 		}
 	}
+	for _, c := range m.Reusable {
+		if err := writeReusableStub(repo, c); err != nil {
+			return nil, err
+		}
+	}
 	for uses, u := range m.LocalActions {
 		if err := WriteLocalStub(repo, uses, u); err != nil {
 			return nil, err
@@ -378,4 +384,49 @@ func placeFile(repo, p string) error {
 		return nil
 	}
 	return os.WriteFile(full, []byte("actionport behave artifact\n"), 0o644)
+}
+
+// writeReusableStub writes a stand-in for a reusable workflow the
+// repository does not hold (the corpus has single workflow files): one job
+// that prints a marker with the inputs it got and sets the outputs the
+// caller reads.
+func writeReusableStub(repo string, c Call) error {
+	p := filepath.Join(repo, filepath.FromSlash(strings.TrimPrefix(c.Uses, "./")))
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	inputs, secrets, outputs, jobOutputs := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
+	env := map[string]any{"AP_I": c.Job + "-stub"}
+	lines := []string{fmt.Sprintf(markLine, "'stub'", "begin", "''")}
+	for i, in := range c.Inputs {
+		inputs[in] = map[string]any{"type": "string", "required": false}
+		v := fmt.Sprintf("AP_IN_%d", i+1)
+		env[v] = "${{ inputs." + in + " }}"
+		lines = append(lines, fmt.Sprintf(markLine, "'stub'", shellQuote("inputs."+in), `"$`+v+`"`))
+	}
+	for _, sec := range c.Secrets {
+		secrets[sec] = map[string]any{"required": false}
+	}
+	for _, o := range c.Outputs {
+		outputs[o] = map[string]any{"value": "${{ jobs.stub.outputs." + o + " }}"}
+		jobOutputs[o] = "${{ steps.s.outputs." + o + " }}"
+		lines = append(lines, fmt.Sprintf(`echo %s >> "$GITHUB_OUTPUT"`, shellQuote(o+"=o-"+c.Job+"-"+o)))
+	}
+	call := map[string]any{"inputs": inputs, "secrets": secrets, "outputs": outputs}
+	wf := map[string]any{
+		"on": map[string]any{"workflow_call": call},
+		"jobs": map[string]any{"stub": map[string]any{
+			"runs-on": "ubuntu-latest",
+			"outputs": jobOutputs,
+			"steps":   []any{map[string]any{"id": "s", "env": env, "run": strings.Join(lines, "\n") + "\n"}},
+		}},
+	}
+	data, err := yaml.Marshal(wf)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
 }

@@ -246,7 +246,9 @@ type converted struct {
 }
 
 type convertFlags struct {
-	out, format, config  string
+	out, format, config string
+	// workflowsFrom are the --workflows-from copies of other repositories.
+	workflowsFrom        map[string]string
 	stdout, force, check bool
 	// deploy, when set, runs after a workflow's files were written (not with
 	// --stdout or --check); it returns the exit status for that workflow.
@@ -260,6 +262,17 @@ func (c *convertFlags) register(fs *flag.FlagSet, defaultOut string) {
 	fs.BoolVar(&c.force, "force", false, "overwrite files that actionport did not generate")
 	fs.BoolVar(&c.check, "check", false, "do not write; exit 1 with a diff when the files in --out differ from a fresh conversion")
 	fs.BoolVar(&c.stdout, "stdout", false, "print the generated files instead of writing them")
+	fs.Func("workflows-from", "OWNER/REPO=DIR: inline reusable workflows of that repository from the local copy DIR (repeatable; also workflows-from: in the configuration)", func(v string) error {
+		repo, dir, ok := strings.Cut(v, "=")
+		if !ok || strings.Count(repo, "/") != 1 || dir == "" {
+			return fmt.Errorf("want OWNER/REPO=DIR, got %q", v)
+		}
+		if c.workflowsFrom == nil {
+			c.workflowsFrom = map[string]string{}
+		}
+		c.workflowsFrom[repo] = dir
+		return nil
+	})
 }
 
 func loadConfig(path string) (*config.Config, error) {
@@ -313,6 +326,12 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 	if err != nil {
 		fmt.Fprintf(stderr, "convert: %v\n", err)
 		return ExitUsage
+	}
+	for repo, dir := range c.workflowsFrom {
+		if cfg.WorkflowsFrom == nil {
+			cfg.WorkflowsFrom = map[string]string{}
+		}
+		cfg.WorkflowsFrom[repo] = dir
 	}
 	paths = pathsOrDefault(paths)
 	files, err := FindWorkflows(paths, false)

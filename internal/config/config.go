@@ -11,6 +11,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -58,6 +59,10 @@ type Config struct {
 	// Connection and Role are the default CodeCatalyst account connection and IAM role.
 	Connection string `yaml:"connection"`
 	Role       string `yaml:"role"`
+	// WorkflowsFrom maps a repository "owner/name" to a local copy of it,
+	// from which its reusable workflows are inlined (a relative directory
+	// is relative to the configuration file).
+	WorkflowsFrom map[string]string `yaml:"workflows-from"`
 
 	protected *regexp.Regexp
 }
@@ -105,6 +110,11 @@ func Load(path string, explicit bool) (*Config, error) {
 	c, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w", path, err)
+	}
+	for repo, dir := range c.WorkflowsFrom {
+		if !filepath.IsAbs(dir) {
+			c.WorkflowsFrom[repo] = filepath.Join(filepath.Dir(path), dir)
+		}
 	}
 	return c, nil
 }
@@ -223,6 +233,10 @@ func (c *Config) validate() error {
 		for f, v := range map[string]string{"fleet": r.Fleet, "type": r.Type, "compute-type": r.ComputeType, "image": r.Image} {
 			check("runners."+quote(k)+"."+f, v)
 		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.WorkflowsFrom)) {
+		check("workflows-from key "+quote(k), k)
+		check("workflows-from."+quote(k), c.WorkflowsFrom[k])
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Actions)) {
 		check("actions key "+quote(k), k)

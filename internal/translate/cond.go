@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -85,6 +86,11 @@ func (t *translator) lowerCond(n actionlint.ExprNode, src string, pos ir.Pos, sc
 			if len(n.Args) != 2 {
 				return nil, false
 			}
+			if strings.EqualFold(n.Callee, "contains") {
+				if list, ok := jsonList(n.Args[0]); ok {
+					return t.inList(list, n.Args[1], src, pos, sc)
+				}
+			}
 			l, ok1 := t.operand(n.Args[0], src, pos, sc)
 			r, ok2 := t.operand(n.Args[1], src, pos, sc)
 			if !ok1 || !ok2 {
@@ -92,10 +98,56 @@ func (t *translator) lowerCond(n actionlint.ExprNode, src string, pos ir.Pos, sc
 			}
 			op := map[string]ir.CondOp{"contains": ir.CondContains, "startswith": ir.CondStartsWith, "endswith": ir.CondEndsWith}[strings.ToLower(n.Callee)]
 			return &ir.Cond{Op: op, Left: l, Right: r}, true
+		case "fromjson":
+			// fromJSON(x) as a condition: x holds a JSON value (paths-filter
+			// outputs 'true' and 'false'); the falsy ones are false, 0,
+			// null and the empty string.
+			if len(n.Args) != 1 {
+				return nil, false
+			}
+			x, ok := t.operand(n.Args[0], src, pos, sc)
+			if !ok {
+				return nil, false
+			}
+			var falsy []*ir.Cond
+			for _, f := range []string{"false", "0", "null", "", `""`} {
+				falsy = append(falsy, foldCompare(&ir.Cond{Op: ir.CondEq, Left: x, Right: ir.Operand{Lit: f}}))
+			}
+			return simplify(&ir.Cond{Op: ir.CondNot, Args: []*ir.Cond{{Op: ir.CondOr, Args: falsy}}}), true
 		}
 		return nil, false
 	}
 	return truthy(t.operand(n, src, pos, sc))
+}
+
+// jsonList returns the strings of fromJSON('["a", "b"]'), a literal list.
+func jsonList(n actionlint.ExprNode) ([]string, bool) {
+	f, ok := n.(*actionlint.FuncCallNode)
+	if !ok || !strings.EqualFold(f.Callee, "fromjson") || len(f.Args) != 1 {
+		return nil, false
+	}
+	lit, ok := f.Args[0].(*actionlint.StringNode)
+	if !ok {
+		return nil, false
+	}
+	var list []string
+	if json.Unmarshal([]byte(lit.Value), &list) != nil {
+		return nil, false
+	}
+	return list, true
+}
+
+// inList is contains(fromJSON('[...]'), x): x equals one of the strings.
+func (t *translator) inList(list []string, x actionlint.ExprNode, src string, pos ir.Pos, sc *scope) (*ir.Cond, bool) {
+	o, ok := t.operand(x, src, pos, sc)
+	if !ok {
+		return nil, false
+	}
+	c := &ir.Cond{Op: ir.CondOr}
+	for _, v := range list {
+		c.Args = append(c.Args, foldCompare(&ir.Cond{Op: ir.CondEq, Left: o, Right: ir.Operand{Lit: v}}))
+	}
+	return simplify(c), true
 }
 
 // truthy is the condition that an operand is true (ok false: no operand).

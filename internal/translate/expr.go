@@ -25,6 +25,11 @@ type scope struct {
 	// actionOutputs are the outputs of the composite actions inlined so
 	// far, by the calling step's id (steps.<id>.outputs.<name>).
 	actionOutputs map[string]map[string]ir.Value
+	// inCall is true inside an inlined reusable workflow: secrets.X is the
+	// value the call passed (secrets), the caller's (inherit), or empty.
+	inCall  bool
+	secrets map[string]ir.Value
+	inherit bool
 }
 
 // stepID is the id a step of this scope has in the job.
@@ -169,6 +174,25 @@ func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir
 			return append(dst, v.Parts...)
 		}
 	}
+	if len(path) == 2 && sc != nil && sc.inCall && strings.EqualFold(path[0], "secrets") {
+		if v, ok := sc.secrets[strings.ToLower(path[1])]; ok {
+			return append(dst, v.Parts...)
+		}
+		if !sc.inherit {
+			return dst // a secret the call does not pass is empty
+		}
+	}
+	if len(path) == 4 && strings.EqualFold(path[0], "needs") && strings.EqualFold(path[2], "outputs") {
+		if o, ok := t.callOutputs[path[1]][strings.ToLower(path[3])]; ok {
+			key := o.job
+			if sc != nil {
+				if k, found := sc.jobKey[o.job]; found {
+					key = k
+				}
+			}
+			return append(dst, ir.Part{Ref: &ir.Ref{Kind: ir.RefJobOutput, Name: o.name, Job: key, JobID: o.job, Source: src, Pos: pos}})
+		}
+	}
 	if len(path) == 4 && sc != nil && strings.EqualFold(path[0], "steps") && strings.EqualFold(path[2], "outputs") {
 		if v, ok := sc.actionOutputs[sc.stepID(path[1])][strings.ToLower(path[3])]; ok {
 			return append(dst, v.Parts...)
@@ -238,6 +262,13 @@ func appendExprPath(dst []string, n actionlint.ExprNode) ([]string, bool) {
 			return nil, false
 		}
 		return append(p, n.Property), true
+	case *actionlint.ArrayDerefNode:
+		// a.*.b: the values of every element (labels.*.name)
+		p, ok := appendExprPath(dst, n.Receiver)
+		if !ok {
+			return nil, false
+		}
+		return append(p, "*"), true
 	case *actionlint.IndexAccessNode:
 		s, ok := n.Index.(*actionlint.StringNode)
 		if !ok {
@@ -280,7 +311,8 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		}
 		return nil, "", false
 	case head == "needs" && len(path) == 3 && strings.EqualFold(path[2], "result"):
-		// Targets start an action only after its dependencies succeeded.
+		// Targets start an action only after its dependencies succeeded
+		// (needs.*.result too: contains(needs.*.result, 'failure') is false).
 		return nil, "success", true
 	case head == "needs" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
 		key := path[1]

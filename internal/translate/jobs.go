@@ -19,68 +19,89 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	}
 	slices.SortFunc(src, func(a, b *actionlint.Job) int { return comparePos(t.pos(a.Pos), t.pos(b.Pos)) })
 
+	// Jobs that call reusable workflows become the called workflows' jobs.
+	all0 := t.expandCalls(src)
+
 	// First pass: expand matrices so that needs.X.outputs can be resolved to keys.
 	type expanded struct {
-		job    *actionlint.Job
+		srcJob
 		combos []map[string]actionlint.RawYAMLValue
 	}
 	var all []expanded
-	keys := map[string][]string{} // GitHub job id -> IR keys
-	jobKey := map[string]string{} // GitHub job id -> key standing for its outputs
+	keys := map[string][]string{} // job id -> IR keys
+	jobKey := map[string]string{} // job id -> key standing for its outputs
 	total := 0
 	var over []*actionlint.Job // jobs beyond MaxJobs
 	defer func() { t.dropOverLimit(over) }()
 	// Keys of matrix combinations ("<id>-<n>") must not take the id of
 	// another job: reserve every job id first (GitHub compares them ignoring case).
 	used := map[string]bool{}
-	for _, j := range src {
-		used[strings.ToLower(j.ID.Value)] = true
+	for _, j := range all0 {
+		used[strings.ToLower(j.id)] = true
 	}
-	for _, j := range src {
-		combos := t.matrix(j)
+	for _, sj := range all0 {
+		if sj.failed {
+			keys[sj.id] = keys[sj.id][:0:0] // known, but no job
+			continue
+		}
+		t.posOverride = callPos(sj.call)
+		combos := t.matrix(sj.job)
+		t.posOverride = nil
 		if total+len(combos) > MaxJobs {
-			over = append(over, j)
+			over = append(over, sj.job)
 			continue
 		}
 		total += len(combos)
-		all = append(all, expanded{j, combos})
+		all = append(all, expanded{sj, combos})
 		for i := range combos {
-			k := j.ID.Value
+			k := sj.id
 			if len(combos) > 1 {
-				k = comboKey(j.ID.Value, i+1, used)
+				k = comboKey(sj.id, i+1, used)
 			}
-			keys[j.ID.Value] = append(keys[j.ID.Value], k)
+			keys[sj.id] = append(keys[sj.id], k)
 		}
-		ks := keys[j.ID.Value]
-		jobKey[j.ID.Value] = ks[len(ks)-1]
+		ks := keys[sj.id]
+		jobKey[sj.id] = ks[len(ks)-1]
+	}
+	// A job that needs a call needs every job of the called workflow.
+	for _, sj := range all0 {
+		for _, caller := range sj.callers {
+			keys[caller] = append(keys[caller], keys[sj.id]...)
+		}
 	}
 
 	var jobs []*ir.Job
 	for _, e := range all {
 		j := e.job
-		if j.WorkflowCall != nil {
-			t.drop(&t.wf.Dropped, "job "+j.ID.Value, ruleReusableWorkflow, errSev, t.pos(j.WorkflowCall.Uses.Pos), -1,
-				"job %q calls the reusable workflow %q, which is not in this repository or could not be read; convert that workflow and run it as a separate pipeline, or copy its jobs here",
-				j.ID.Value, j.WorkflowCall.Uses.Value)
-			continue
-		}
+		t.posOverride = callPos(e.call)
 		for i, combo := range e.combos {
-			sc := &scope{matrix: combo, jobKey: jobKey}
+			sc := e.call.scope()
+			sc.matrix, sc.jobKey = combo, jobKey
 			ij := t.job(j, sc)
-			ij.Key = keys[j.ID.Value][i]
-			if len(e.combos) > 1 {
-				ij.Group = j.ID.Value
+			if e.call != nil {
+				if ij.Name == ij.ID {
+					ij.Name = e.id
+				}
+				ij.ID = e.id
+				if e.call.cond != nil {
+					ij.If = andCond(e.call.cond, ij.If)
+				}
 			}
-			for _, n := range j.Needs {
-				ks, ok := keys[n.Value]
+			ij.Key = keys[e.id][i]
+			if len(e.combos) > 1 {
+				ij.Group = e.id
+			}
+			for _, n := range e.needs {
+				ks, ok := keys[n.id]
 				if !ok {
-					t.diag(ruleNeedsUnknown, errSev, t.pos(n.Pos), "job %q needs %q, which does not exist; the dependency was dropped", j.ID.Value, n.Value)
+					t.diag(ruleNeedsUnknown, errSev, t.pos(n.pos), "job %q needs %q, which does not exist; the dependency was dropped", e.id, n.id)
 					continue
 				}
 				ij.Needs = append(ij.Needs, ks...)
 			}
 			jobs = append(jobs, ij)
 		}
+		t.posOverride = nil
 	}
 	t.resolveArtifacts(jobs)
 	t.wf.Jobs = t.topoSort(jobs)
@@ -608,4 +629,13 @@ func comboKey(id string, n int, used map[string]bool) string {
 	}
 	used[strings.ToLower(k)] = true
 	return k
+}
+
+// callPos is the position override of a call's jobs (nil: none).
+func callPos(c *reusableCall) *ir.Pos {
+	if c == nil {
+		return nil
+	}
+	p := c.pos
+	return &p
 }

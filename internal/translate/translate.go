@@ -33,6 +33,9 @@ type Options struct {
 	// RepoRoot is the repository holding the workflow, for local actions and
 	// reusable workflows ("" disables inlining).
 	RepoRoot string
+	// WorkflowsFrom maps "owner/repo" to a local copy of that repository,
+	// for reusable workflows of other repositories.
+	WorkflowsFrom map[string]string
 }
 
 type translator struct {
@@ -52,6 +55,9 @@ type translator struct {
 	exprs map[string]*parsedExpr
 	// inline is the bookkeeping of composite-action inlining (see inlining).
 	inline *inlineState
+	// callOutputs are the outputs of inlined reusable workflows, by the
+	// calling job's id and the output name.
+	callOutputs map[string]map[string]callOutput
 }
 
 // defaultConfig is config.Default(), built once: it compiles a regular
@@ -63,6 +69,9 @@ var defaultConfig = sync.OnceValue(config.Default)
 func Translate(path string, src []byte, opts Options) (*ir.Workflow, diag.List) {
 	if opts.Config == nil {
 		opts.Config = defaultConfig()
+	}
+	if opts.WorkflowsFrom == nil {
+		opts.WorkflowsFrom = opts.Config.WorkflowsFrom
 	}
 	t := &translator{file: path, src: ir.NewSource(src), opts: opts, cfg: opts.Config}
 	if len(src) > MaxInputBytes {
