@@ -74,10 +74,8 @@ func (a *Act) Run(ctx context.Context, dir, workflow, event string, payload []by
 		return nil, err
 	}
 	args := []string{event, "-W", workflow, "-e", eventFile, "--json", "--no-recurse", "--action-offline-mode"}
-	labels := slices.Clone(a.Labels)
-	if !slices.Contains(labels, "ubuntu-latest") {
-		labels = append(labels, "ubuntu-latest")
-	}
+	// The GitHub-hosted labels and the workflow's own all run on the host.
+	labels := append(slices.Clone(a.Labels), hostedLabels...)
 	sort.Strings(labels)
 	for _, l := range slices.Compact(labels) {
 		args = append(args, "-P", l+"=-self-hosted")
@@ -191,8 +189,12 @@ func (a *Act) RunSteps(ctx context.Context, dir string, steps []any, env map[str
 		return nil, err
 	}
 	path := filepath.Join(".github", "workflows", "steps.yml")
-	if k := os.Getenv("AP_KEEP_STEPS"); k != "" {
-		_ = os.WriteFile(fmt.Sprintf("%s.%d", k, time.Now().UnixNano()), data, 0o644)
+	// BEHAVE_KEEP_STEPS=PREFIX keeps each steps workflow and act's log of
+	// it (PREFIX.<n>, PREFIX.log.<n>), to look into a DIFF.
+	keep := os.Getenv("BEHAVE_KEEP_STEPS")
+	stamp := time.Now().UnixNano()
+	if keep != "" {
+		_ = os.WriteFile(fmt.Sprintf("%s.%d", keep, stamp), data, 0o644)
 	}
 	if err := os.WriteFile(filepath.Join(repo, path), data, 0o644); err != nil {
 		return nil, err
@@ -202,8 +204,8 @@ func (a *Act) RunSteps(ctx context.Context, dir string, steps []any, env map[str
 		return nil, err
 	}
 	res := &StepsResult{Output: r.Output["steps"], Failed: r.Failed, Log: r.Log, Outputs: map[string]string{}}
-	if k := os.Getenv("AP_KEEP_STEPS"); k != "" {
-		_ = os.WriteFile(fmt.Sprintf("%s.log.%d", k, time.Now().UnixNano()), []byte(r.Log), 0o644)
+	if keep != "" {
+		_ = os.WriteFile(fmt.Sprintf("%s.log.%d", keep, stamp), []byte(r.Log), 0o644)
 	}
 	out := res.Output
 	for {
@@ -236,4 +238,11 @@ func sortedKeys(m map[string]string) []string {
 // shellQuote quotes s as one single-quoted shell word.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hostedLabels are GitHub's hosted runner labels.
+var hostedLabels = []string{
+	"ubuntu-latest", "ubuntu-24.04", "ubuntu-22.04", "ubuntu-20.04", "ubuntu-24.04-arm", "ubuntu-22.04-arm",
+	"windows-latest", "windows-2025", "windows-2022", "windows-2019", "windows-11-arm",
+	"macos-latest", "macos-15", "macos-14", "macos-13", "macos-12", "self-hosted",
 }

@@ -120,6 +120,26 @@ func (t *Trace) Mask(secrets []string) {
 	}
 }
 
+// Drop removes the instances of the given jobs.
+func (t *Trace) Drop(jobs []string) {
+	for inst := range t.Jobs {
+		id, _, _ := strings.Cut(inst, "|")
+		if slices.Contains(jobs, id) {
+			delete(t.Jobs, inst)
+		}
+	}
+}
+
+// Without is a copy of t without the instances of the given jobs.
+func (t Trace) Without(jobs []string) Trace {
+	if len(jobs) == 0 {
+		return t
+	}
+	c := Trace{Jobs: maps.Clone(t.Jobs)}
+	c.Drop(jobs)
+	return c
+}
+
 // Empty reports whether no marker step ran.
 func (t Trace) Empty() bool { return len(t.Jobs) == 0 }
 
@@ -128,12 +148,12 @@ func (t Trace) Empty() bool { return len(t.Jobs) == 0 }
 func Compare(want, got Trace) string {
 	for _, inst := range slices.Sorted(maps.Keys(want.Jobs)) {
 		if _, ok := got.Jobs[inst]; !ok {
-			return fmt.Sprintf("job %s ran in the source but not in the conversion", inst)
+			return fmt.Sprintf("job %s ran in the source but not in the conversion%s", inst, siblings(got, inst))
 		}
 	}
 	for _, inst := range slices.Sorted(maps.Keys(got.Jobs)) {
 		if _, ok := want.Jobs[inst]; !ok {
-			return fmt.Sprintf("job %s ran in the conversion but not in the source", inst)
+			return fmt.Sprintf("job %s ran in the conversion but not in the source%s", inst, siblings(want, inst))
 		}
 	}
 	for _, inst := range slices.Sorted(maps.Keys(want.Jobs)) {
@@ -201,4 +221,19 @@ func ParseMarkers(t *Trace, output string) {
 		}
 		t.add(fields[0], fields[1], fields[2], fields[3])
 	}
+}
+
+// siblings lists the instances of the same job that ran on the other side.
+func siblings(t Trace, inst string) string {
+	id, _, _ := strings.Cut(inst, "|")
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(t.Jobs)) {
+		if x, _, _ := strings.Cut(k, "|"); x == id {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " (there: " + strings.Join(out, ", ") + ")"
 }

@@ -31,6 +31,10 @@ type Marked struct {
 	Docker bool
 	// Reusable lists the reusable workflows its jobs call.
 	Reusable []Call
+	// HostOS lists the jobs whose runners may be Windows or macOS and whose
+	// steps read the runner's OS: act runs them on this Linux host, where
+	// runner.os is Linux, so their runs are not compared.
+	HostOS []string
 	// Files are the paths its artifact uploads name: the suite puts a file
 	// at each in the repository, since marker steps build nothing (GitHub
 	// only warns about an upload without files; CodeBuild fails the build).
@@ -104,6 +108,8 @@ func exprInfo(expr string) (compared, pasteable bool) {
 	})
 	return compared, pasteable
 }
+
+var quotedRe = regexp.MustCompile(`'([A-Za-z0-9._-]+)'`)
 
 var exprRe = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
 
@@ -184,7 +190,16 @@ func Mark(src []byte) (*Marked, error) {
 		del(job, "services")
 		capMatrix(job)
 		markDefaults(m, get(job, "defaults"))
+		if !checksOut(job) {
+			// Without a checkout, GitHub's workspace is empty and a
+			// working-directory fails the step, while both targets give
+			// every job the source: the steps run where they start.
+			stripWorkingDirs(job, root)
+		}
 		collectLabels(m, job)
+		if readsRunnerOS(job) && maybeNotLinux(job) {
+			m.HostOS = append(m.HostOS, id)
+		}
 		jm := &marker{m: m, jobID: id, outputs: outputs, envOK: map[string]bool{}, matrixValues: matrixValuesOf(job)}
 		jm.instance = id + matrixInstance(job)
 		for _, l := range []map[string]string{wfEnv, envOf(get(job, "env"))} {
@@ -445,53 +460,57 @@ func (jm *marker) use(uses string, st *yaml.Node) {
 	set[uses] = u
 }
 
-// matrixInstance is the part of AP_I that names a matrix combination.
+// matrixInstance is the part of AP_I that names a matrix combination: each
+// scalar key, and each property of keys whose values are objects.
 func matrixInstance(job *yaml.Node) string {
 	m := get(get(job, "strategy"), "matrix")
 	if m == nil || m.Kind != yaml.MappingNode {
 		return ""
 	}
-	var keys []string
-	scalar := map[string]bool{}
-	add := func(k string, v *yaml.Node) {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-			scalar[k] = true
+	var paths []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
 		}
-		if v != nil && v.Kind != yaml.ScalarNode {
-			scalar[k] = false
+	}
+	// value records a key's value: its name for a scalar, key.prop for
+	// each scalar property of an object.
+	var value func(k string, v *yaml.Node)
+	value = func(k string, v *yaml.Node) {
+		switch v.Kind {
+		case yaml.ScalarNode:
+			add(k)
+		case yaml.MappingNode:
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if v.Content[j+1].Kind == yaml.ScalarNode {
+					add(k + "." + v.Content[j].Value)
+				}
+			}
 		}
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i].Value, m.Content[i+1]
-		switch k {
-		case "include", "exclude":
-			if k == "include" && v.Kind == yaml.SequenceNode {
-				for _, c := range v.Content {
-					for j := 0; c.Kind == yaml.MappingNode && j+1 < len(c.Content); j += 2 {
-						add(c.Content[j].Value, c.Content[j+1])
-					}
+		switch {
+		case k == "include" && v.Kind == yaml.SequenceNode:
+			for _, c := range v.Content {
+				for j := 0; c.Kind == yaml.MappingNode && j+1 < len(c.Content); j += 2 {
+					value(c.Content[j].Value, c.Content[j+1])
 				}
 			}
-			continue
-		}
-		if v.Kind == yaml.SequenceNode {
-			add(k, nil)
+		case k == "exclude":
+		case v.Kind == yaml.SequenceNode:
 			for _, x := range v.Content {
-				if x.Kind != yaml.ScalarNode {
-					scalar[k] = false
-				}
+				value(k, x)
 			}
-		} else {
-			add(k, v)
-			scalar[k] = false
 		}
 	}
-	sort.Strings(keys)
+	sort.Strings(paths)
 	var b strings.Builder
-	for _, k := range keys {
-		if scalar[k] && validName(strings.ReplaceAll(k, "-", "_")) {
-			b.WriteString("|" + k + "=${{ matrix." + k + " }}")
+	for _, p := range paths {
+		if validName(strings.NewReplacer("-", "_", ".", "_").Replace(p)) {
+			b.WriteString("|" + p + "=${{ matrix." + p + " }}")
 		}
 	}
 	return b.String()
@@ -514,6 +533,37 @@ func collectLabels(m *Marked, job *yaml.Node) {
 	}
 	walk(get(job, "runs-on"))
 	walk(get(get(job, "strategy"), "matrix"))
+	// Quoted labels inside runs-on expressions (matrix.os || 'ubuntu-22.04').
+	if ro := get(job, "runs-on"); ro != nil {
+		for _, x := range quotedRe.FindAllStringSubmatch(ro.Value, -1) {
+			m.Labels = append(m.Labels, x[1])
+		}
+	}
+	// runs-on: prefix-${{ matrix.x }}: the label for each matrix value.
+	if ro := get(job, "runs-on"); ro != nil && ro.Kind == yaml.ScalarNode {
+		if loc := exprRe.FindStringIndex(ro.Value); loc != nil {
+			var leaves []string
+			var leaf func(n *yaml.Node)
+			leaf = func(n *yaml.Node) {
+				if n == nil {
+					return
+				}
+				if n.Kind == yaml.ScalarNode {
+					leaves = append(leaves, n.Value)
+				}
+				for _, c := range n.Content {
+					leaf(c)
+				}
+			}
+			leaf(get(get(job, "strategy"), "matrix"))
+			for _, v := range leaves {
+				l := ro.Value[:loc[0]] + v + ro.Value[loc[1]:]
+				if !strings.ContainsAny(l, " \n") && !strings.Contains(l, "${{") {
+					m.Labels = append(m.Labels, l)
+				}
+			}
+		}
+	}
 }
 
 // markDefaults keeps defaults.run a marker can honour: a literal
@@ -670,4 +720,79 @@ func capMatrix(job *yaml.Node) {
 			v.Content = v.Content[:MaxMatrixValues]
 		}
 	}
+}
+
+// checksOut reports whether a job checks out its repository.
+func checksOut(job *yaml.Node) bool {
+	steps := get(job, "steps")
+	if steps == nil {
+		return false
+	}
+	for _, st := range steps.Content {
+		if u := get(st, "uses"); u != nil {
+			if _, _, name := splitUses(u.Value); name == "actions/checkout" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stripWorkingDirs removes the working directories of a job's steps and
+// defaults (and the workflow's defaults, for this job).
+func stripWorkingDirs(job, root *yaml.Node) {
+	del(get(get(job, "defaults"), "run"), "working-directory")
+	if wd := get(get(get(root, "defaults"), "run"), "working-directory"); wd != nil {
+		// The job overrides the workflow's default with its own.
+		d := get(job, "defaults")
+		if d == nil {
+			d = &yaml.Node{Kind: yaml.MappingNode}
+			set(job, "defaults", d)
+		}
+		r := get(d, "run")
+		if r == nil {
+			r = &yaml.Node{Kind: yaml.MappingNode}
+			set(d, "run", r)
+		}
+		setStr(r, "working-directory", ".")
+	}
+	if steps := get(job, "steps"); steps != nil {
+		for _, st := range steps.Content {
+			del(st, "working-directory")
+		}
+	}
+}
+
+// readsRunnerOS reports whether a job's text reads the runner's OS or
+// architecture.
+func readsRunnerOS(job *yaml.Node) bool {
+	text, _ := yaml.Marshal(job)
+	t := strings.ToLower(string(text))
+	return strings.Contains(t, "runner.os") || strings.Contains(t, "runner.arch") || strings.Contains(string(text), "RUNNER_OS") || strings.Contains(string(text), "RUNNER_ARCH")
+}
+
+// maybeNotLinux reports whether a job's runs-on (or its matrix, which
+// runs-on may read) names a Windows or macOS runner.
+func maybeNotLinux(job *yaml.Node) bool {
+	var texts []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode {
+			texts = append(texts, strings.ToLower(n.Value))
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(get(job, "runs-on"))
+	walk(get(get(job, "strategy"), "matrix"))
+	for _, t := range texts {
+		if strings.Contains(t, "windows") || strings.Contains(t, "macos") {
+			return true
+		}
+	}
+	return false
 }

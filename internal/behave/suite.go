@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -165,11 +166,11 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		workflows = append(workflows, Workflow{File: filepath.Join(repo, ".codecatalyst", "workflows", v.BaseName+".yaml"), Manual: manual})
 	}
 	act := &Act{Bin: s.Act, Stubs: files.stubs, Labels: marked.Labels, Home: filepath.Join(dir, "home"),
-		Secrets: map[string]string{"GITHUB_TOKEN": "secret-GITHUB_TOKEN"}, Vars: map[string]string{},
+		Secrets: map[string]string{"GITHUB_TOKEN": secretValue("GITHUB_TOKEN")}, Vars: map[string]string{},
 		Env: map[string]string{"AP_REPO": repo}}
 	store, params := map[string]string{}, map[string]string{}
 	for _, n := range marked.Secrets {
-		v := "secret-" + n
+		v := secretValue(n)
 		act.Secrets[n] = v
 		store[codepipeline.SecretID(cfg, n)] = v
 		store[cfg.SecretName(n)] = v
@@ -198,6 +199,12 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 				res.Pairs = append(res.Pairs, p)
 				continue
 			}
+			if m := invalidRe.FindString(actLog); m != "" {
+				// GitHub would not run it either; the conversion must say so.
+				p.Status, p.Detail = NotRun, "the source workflow is invalid ("+m+")"
+				res.Pairs = append(res.Pairs, p)
+				continue
+			}
 			env := &Env{Event: ev, Source: repo, Work: filepath.Join(dir, fmt.Sprintf("run-%d-%s", i, t)), SecretStore: store,
 				Parameters: params, Act: act, Repository: s.Repository, Bin: bin}
 			if err := os.MkdirAll(env.Work, 0o755); err != nil {
@@ -221,6 +228,8 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 			var got Trace
 			ParseMarkers(&got, tr.Output)
 			got.Mask(secretValues)
+			got.Drop(marked.HostOS)
+			want := want.Without(marked.HostOS)
 			p.Status = Same
 			if d := Compare(want, got); d != "" {
 				p.Status, p.Detail = Diff, d
@@ -346,6 +355,9 @@ func firstError(ds diag.List) string {
 	return "no workflow"
 }
 
+// invalidRe finds act's refusal of an invalid workflow.
+var invalidRe = regexp.MustCompile(`workflow is not valid[^\n]*`)
+
 // fakeAWS stands for the AWS CLI of a build machine: it answers the calls
 // the generated commands make (sts assume-role for a role in another
 // account) with made-up credentials, and fails any other call.
@@ -368,12 +380,13 @@ func writeFakeAWS(bin string) error {
 // placeFile puts a file in the repository where an upload path (a file, a
 // directory, or a glob) finds one.
 func placeFile(repo, p string) error {
+	dir := strings.HasSuffix(p, "/")
 	p = strings.NewReplacer("**", "x", "*", "x", "?", "x").Replace(filepath.Clean(filepath.FromSlash(p)))
 	if filepath.IsAbs(p) || strings.HasPrefix(p, "..") || strings.HasPrefix(p, "~") || p == "." {
 		return nil
 	}
 	full := filepath.Join(repo, p)
-	if filepath.Ext(p) == "" {
+	if dir || filepath.Ext(p) == "" {
 		// A directory: a file inside it.
 		full = filepath.Join(full, "artifact.txt")
 	}
@@ -430,3 +443,7 @@ func writeReusableStub(repo string, c Call) error {
 	}
 	return os.WriteFile(p, data, 0o644)
 }
+
+// secretValue is the made-up value of a secret: delimited, so that no
+// value is a prefix of another (act masks each value where it appears).
+func secretValue(name string) string { return "secret<" + name + ">" }

@@ -30,6 +30,9 @@ type scope struct {
 	inCall  bool
 	secrets map[string]ir.Value
 	inherit bool
+	// inMatrixValue is set while a matrix value's own expressions are
+	// lowered (they may not read the matrix again).
+	inMatrixValue bool
 }
 
 // stepID is the id a step of this scope has in the job.
@@ -196,6 +199,16 @@ func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir
 	if len(path) == 4 && sc != nil && strings.EqualFold(path[0], "steps") && strings.EqualFold(path[2], "outputs") {
 		if v, ok := sc.actionOutputs[sc.stepID(path[1])][strings.ToLower(path[3])]; ok {
 			return append(dst, v.Parts...)
+		}
+	}
+	// A matrix value may itself hold expressions (go-version:
+	// ["${{ needs.configure.outputs.go }}"]): GitHub evaluates them.
+	if len(path) >= 2 && sc != nil && sc.matrix != nil && !sc.inMatrixValue && strings.EqualFold(path[0], "matrix") {
+		if v, found := matrixLookup(sc.matrix, path[1:]); found && strings.Contains(v, "${{") {
+			inner := *sc
+			inner.inMatrixValue = true
+			val := t.value(&actionlint.String{Value: v, Pos: &actionlint.Pos{Line: pos.Line, Col: pos.Col}}, &inner)
+			return append(dst, val.Parts...)
 		}
 	}
 	if r, lit, ok := t.classify(path, src, pos, sc); ok {

@@ -39,6 +39,11 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	for _, j := range all0 {
 		used[strings.ToLower(j.id)] = true
 	}
+	for _, j := range src {
+		if !validJobID(j.ID.Value) {
+			t.diag(ruleParse, errSev, t.pos(j.ID.Pos), "job id %q is invalid: GitHub rejects the workflow (ids start with a letter or _ and hold letters, digits, - and _); rename the job", j.ID.Value)
+		}
+	}
 	for _, sj := range all0 {
 		if sj.failed {
 			keys[sj.id] = keys[sj.id][:0:0] // known, but no job
@@ -369,11 +374,12 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 		t.diag(ruleSnapshot, errSev, t.pos(j.Pos), "job snapshot (custom runner images) has no equivalent and was dropped")
 	}
 	ij.Defaults = t.defaults(j)
+	t.steps(ij, j.Steps, sc)
+	// After the steps: an output may read an inlined action's outputs.
 	for _, o := range j.Outputs {
 		ij.Outputs = append(ij.Outputs, ir.Output{Name: o.Name.Value, Value: t.value(o.Value, sc), Pos: t.pos(o.Name.Pos)})
 	}
 	slices.SortFunc(ij.Outputs, func(a, b ir.Output) int { return comparePos(a.Pos, b.Pos) })
-	t.steps(ij, j.Steps, sc)
 	markStepOutputs(ij)
 	t.defaultEnv(ij)
 	return ij
@@ -638,4 +644,15 @@ func callPos(c *reusableCall) *ir.Pos {
 	}
 	p := c.pos
 	return &p
+}
+
+// validJobID reports whether GitHub accepts a job id.
+func validJobID(id string) bool {
+	for i, c := range id {
+		ok := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c == '-' || c >= '0' && c <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return id != ""
 }
