@@ -160,15 +160,15 @@ func ccParse(data []byte) (*ccWorkflow, error) {
 	w := &ccWorkflow{byName: map[string]*ccAction{}, groups: map[string][]string{}}
 	name := ccGet(top, "Name")
 	if name == nil || name.Kind != yaml.ScalarNode || !ccNameRe.MatchString(name.Value) {
-		return nil, errors.New("Name is missing or not ^[A-Za-z0-9_-]+$")
+		return nil, errors.New("workflow Name is missing or not ^[A-Za-z0-9_-]+$")
 	}
 	w.Name = name.Value
 	if v := ccGet(top, "SchemaVersion"); v == nil || v.Kind != yaml.ScalarNode || v.Value != "1.0" {
-		return nil, errors.New(`SchemaVersion must be "1.0"`)
+		return nil, errors.New(`workflow SchemaVersion must be "1.0"`)
 	}
 	if t := ccGet(top, "Triggers"); t != nil {
 		if t.Kind != yaml.SequenceNode {
-			return nil, errors.New("Triggers is not a list")
+			return nil, errors.New("workflow Triggers is not a list")
 		}
 		for i, n := range t.Content {
 			tr, err := ccParseTrigger(n)
@@ -180,7 +180,7 @@ func ccParse(data []byte) (*ccWorkflow, error) {
 	}
 	acts := ccGet(top, "Actions")
 	if acts == nil || acts.Kind != yaml.MappingNode || len(acts.Content) == 0 {
-		return nil, errors.New("Actions is missing or empty")
+		return nil, errors.New("workflow Actions is missing or empty")
 	}
 	add := func(name, group string, n *yaml.Node, groupDeps []string) error {
 		if !ccNameRe.MatchString(name) {

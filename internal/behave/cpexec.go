@@ -1852,7 +1852,7 @@ func (e *cpExec) secret(ref string) (string, error) {
 	key, _, _ := strings.Cut(rest, ":")
 	v, ok := e.r.env.SecretStore[id]
 	if !ok {
-		return "", fmt.Errorf("Secrets Manager can't find the secret %q (ResourceNotFoundException)", id)
+		return "", fmt.Errorf("secretsmanager: can't find the secret %q (ResourceNotFoundException)", id)
 	}
 	if key == "" {
 		return v, nil

@@ -477,8 +477,7 @@ func matrixInstance(job *yaml.Node) string {
 	}
 	// value records a key's value: its name for a scalar, key.prop for
 	// each scalar property of an object.
-	var value func(k string, v *yaml.Node)
-	value = func(k string, v *yaml.Node) {
+	value := func(k string, v *yaml.Node) {
 		switch v.Kind {
 		case yaml.ScalarNode:
 			add(k)

@@ -425,14 +425,23 @@ func writeReusableStub(repo string, c Call) error {
 		jobOutputs[o] = "${{ steps.s.outputs." + o + " }}"
 		lines = append(lines, fmt.Sprintf(`echo %s >> "$GITHUB_OUTPUT"`, shellQuote(o+"=o-"+c.Job+"-"+o)))
 	}
-	call := map[string]any{"inputs": inputs, "secrets": secrets, "outputs": outputs}
+	// actionlint (the converter's parser) rejects empty sections.
+	call := map[string]any{}
+	for k, v := range map[string]map[string]any{"inputs": inputs, "secrets": secrets, "outputs": outputs} {
+		if len(v) > 0 {
+			call[k] = v
+		}
+	}
+	job := map[string]any{
+		"runs-on": "ubuntu-latest",
+		"steps":   []any{map[string]any{"id": "s", "env": env, "run": strings.Join(lines, "\n") + "\n"}},
+	}
+	if len(jobOutputs) > 0 {
+		job["outputs"] = jobOutputs
+	}
 	wf := map[string]any{
-		"on": map[string]any{"workflow_call": call},
-		"jobs": map[string]any{"stub": map[string]any{
-			"runs-on": "ubuntu-latest",
-			"outputs": jobOutputs,
-			"steps":   []any{map[string]any{"id": "s", "env": env, "run": strings.Join(lines, "\n") + "\n"}},
-		}},
+		"on":   map[string]any{"workflow_call": call},
+		"jobs": map[string]any{"stub": job},
 	}
 	data, err := yaml.Marshal(wf)
 	if err != nil {

@@ -143,8 +143,15 @@ func (f *family) lookup(r *ir.Ref) (v evalue, rename string, dep bool) {
 	switch name {
 	case "github.event_name":
 		return constant(f.eventName()), "", true
-	case "github.ref", "github.event.ref":
+	case "github.ref":
 		return f.ref(), "", true
+	case "github.event.ref":
+		// Only push and workflow_dispatch payloads have a ref.
+		switch f.ev {
+		case ir.EventPush, ir.EventTag, ir.EventManual:
+			return f.ref(), "github.ref", true
+		}
+		return constant(""), "", true
 	case "github.ref_name":
 		return f.refName(), "", true
 	case "github.ref_type":
