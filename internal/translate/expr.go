@@ -17,6 +17,9 @@ type scope struct {
 	matrix map[string]actionlint.RawYAMLValue
 	// jobKey maps a GitHub job id to the IR key whose outputs stand for it.
 	jobKey map[string]string
+	// declared are the outputs each of the workflow's own jobs declares
+	// (lower case), by job id; nil inside an inlined reusable workflow.
+	declared map[string]map[string]bool
 	// inputs binds inputs.NAME inside an inlined composite action.
 	inputs map[string]ir.Value
 	// steps renames the step ids of an inlined composite action: its ids
@@ -33,6 +36,16 @@ type scope struct {
 	// inMatrixValue is set while a matrix value's own expressions are
 	// lowered (they may not read the matrix again).
 	inMatrixValue bool
+}
+
+// declaredOutputs are the outputs the workflow's job id declares; known is
+// false when the scope cannot tell (an inlined call, a calling job).
+func (sc *scope) declaredOutputs(id string) (outs map[string]bool, known bool) {
+	if sc == nil || sc.declared == nil {
+		return nil, false
+	}
+	outs, known = sc.declared[strings.ToLower(id)]
+	return outs, known
 }
 
 // stepID is the id a step of this scope has in the job.
@@ -328,6 +341,10 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		// (needs.*.result too: contains(needs.*.result, 'failure') is false).
 		return nil, "success", true
 	case head == "needs" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
+		if outs, known := sc.declaredOutputs(path[1]); known && !outs[strings.ToLower(path[3])] {
+			// An output the job does not declare is empty on GitHub too.
+			return nil, "", true
+		}
 		key := path[1]
 		if sc != nil {
 			if k, found := sc.jobKey[path[1]]; found {

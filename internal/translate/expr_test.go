@@ -19,6 +19,7 @@ func TestValueLowering(t *testing.T) {
 		{"echo ${{ env.FOO }}-x", "echo <env:FOO>-x"},
 		{"echo ${{ github.event.inputs.stage }}", "echo <input:stage>"},
 		{"echo ${{ needs.build.outputs.tag }}", "echo <out:build.tag>"},
+		{"echo ${{ needs.build.outputs.undeclared }}", "echo "}, // empty on GitHub too
 		{"echo ${{ steps.v.outputs.tag }}", "echo <step:v.tag>"},
 		{"echo ${{ format('{0}-{1}', github.ref_name, 'x') }}", "echo <ctx:github.ref_name>-x"},
 		{"echo ${{ 'lit' }} ${{ 42 }}", "echo lit 42"},
@@ -28,7 +29,7 @@ func TestValueLowering(t *testing.T) {
 	for _, tt := range tests {
 		// Several events: the workflow is specialized per event into
 		// variants, and w keeps the lowered (unfolded) jobs.
-		wf := "on: [push, pull_request, workflow_dispatch]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  j:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.run + "\n"
+		wf := "on: [push, pull_request, workflow_dispatch]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    outputs:\n      tag: v1\n    steps:\n      - run: echo\n  j:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.run + "\n"
 		w, ds := Translate("t.yml", []byte(wf), Options{})
 		if w == nil {
 			t.Fatalf("%q: %v", tt.run, ds)

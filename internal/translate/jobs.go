@@ -39,7 +39,15 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	for _, j := range all0 {
 		used[strings.ToLower(j.id)] = true
 	}
+	declared := map[string]map[string]bool{}
 	for _, j := range src {
+		if j.WorkflowCall == nil {
+			outs := map[string]bool{}
+			for _, o := range j.Outputs {
+				outs[strings.ToLower(o.Name.Value)] = true
+			}
+			declared[strings.ToLower(j.ID.Value)] = outs
+		}
 		if !validJobID(j.ID.Value) {
 			t.diag(ruleParse, errSev, t.pos(j.ID.Pos), "job id %q is invalid: GitHub rejects the workflow (ids start with a letter or _ and hold letters, digits, - and _); rename the job", j.ID.Value)
 		}
@@ -82,6 +90,9 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 		for i, combo := range e.combos {
 			sc := e.call.scope()
 			sc.matrix, sc.jobKey = combo, jobKey
+			if e.call == nil {
+				sc.declared = declared
+			}
 			ij := t.job(j, sc)
 			if e.call != nil {
 				if ij.Name == ij.ID {

@@ -60,7 +60,8 @@ func fileNamed(files []emit.File, suffix string) *emit.File {
 }
 
 // TestCorpusConformance converts every corpus workflow and checks the output
-// with cfn-lint (templates, one batch) and the buildspec linter.
+// with cfn-lint (templates, one batch) and convert lint (buildspecs and
+// pipeline.json): lint must accept everything the converter writes.
 func TestCorpusConformance(t *testing.T) {
 	start := time.Now()
 	all := convertCorpus(t)
@@ -92,10 +93,16 @@ func TestCorpusConformance(t *testing.T) {
 		templates = append(templates, p)
 		byTemplate[p] = c.src
 		for _, f := range c.files {
-			if !strings.Contains(f.Path, "/buildspec-") {
+			kind := lint.Unknown
+			switch {
+			case strings.Contains(f.Path, "/buildspec-"):
+				kind = lint.Buildspec
+			case strings.HasSuffix(f.Path, "/pipeline.json"):
+				kind = lint.Pipeline
+			default:
 				continue
 			}
-			for _, d := range lint.Bytes(f.Path, f.Data, lint.Buildspec) {
+			for _, d := range lint.Bytes(f.Path, f.Data, kind) {
 				if d.Severity == diag.Error {
 					bsErrors++
 					t.Errorf("%s: %s: %v", c.src, f.Path, d)
@@ -119,5 +126,5 @@ func TestCorpusConformance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("cfn-lint: %d templates, %d Error-level findings (%v); buildspec lint errors: %d", len(templates), cfnErrors, time.Since(lintStart).Round(time.Millisecond), bsErrors)
+	t.Logf("cfn-lint: %d templates, %d Error-level findings (%v); lint errors (buildspecs, pipeline.json): %d", len(templates), cfnErrors, time.Since(lintStart).Round(time.Millisecond), bsErrors)
 }
