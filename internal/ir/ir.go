@@ -243,6 +243,25 @@ type EnvVar struct {
 	Pos   Pos
 }
 
+// MergeEnv returns under with over's variables on top (job env over
+// workflow env): each name in the place of its first appearance, with its
+// last value. It is linear in the variables.
+func MergeEnv(under, over []EnvVar) []EnvVar {
+	out := make([]EnvVar, 0, len(under)+len(over))
+	at := make(map[string]int, len(under)+len(over))
+	for _, l := range [2][]EnvVar{under, over} {
+		for _, v := range l {
+			if i, ok := at[v.Name]; ok {
+				out[i] = v
+			} else {
+				at[v.Name] = len(out)
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // Job is one GitHub job (one matrix combination after expansion).
 type Job struct {
 	// ID is the GitHub job id; for a matrix combination it is the base id.

@@ -363,7 +363,7 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 		if j.TimeoutMinutes.Expression != nil {
 			t.diag(ruleExprSyntax, warnSev, t.pos(j.TimeoutMinutes.Pos), "timeout-minutes is an expression; the target's default timeout applies")
 		} else {
-			ij.TimeoutMinutes = int(j.TimeoutMinutes.Value + 0.999)
+			ij.TimeoutMinutes = timeoutMinutes(j.TimeoutMinutes)
 		}
 	}
 	if j.ContinueOnError != nil && (j.ContinueOnError.Value || j.ContinueOnError.Expression != nil) {

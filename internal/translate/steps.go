@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,7 +65,7 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 			if s.TimeoutMinutes.Expression != nil {
 				t.diag(ruleStepTimeout, warnSev, t.pos(s.TimeoutMinutes.Pos), "step timeout-minutes is an expression and was dropped")
 			} else {
-				st.TimeoutMinutes = int(s.TimeoutMinutes.Value + 0.999)
+				st.TimeoutMinutes = timeoutMinutes(s.TimeoutMinutes)
 			}
 		}
 		switch e := s.Exec.(type) {
@@ -296,5 +297,24 @@ func (t *translator) resolveArtifacts(jobs []*ir.Job) {
 			out = append(out, d)
 		}
 		j.Downloads = out
+	}
+}
+
+// maxTimeoutMinutes bounds timeout-minutes (about two years): beyond it a
+// float would not convert to an int, and both targets cap far lower.
+const maxTimeoutMinutes = 1 << 20
+
+// timeoutMinutes is a literal timeout-minutes in whole minutes (GitHub
+// rounds up). Values that are not positive were reported by the parser and
+// are dropped; huge ones (1e308) are capped, and the emitters cap job
+// timeouts to the target's limit with a warning.
+func timeoutMinutes(f *actionlint.Float) int {
+	switch v := f.Value; {
+	case math.IsNaN(v) || v <= 0:
+		return 0
+	case v > maxTimeoutMinutes:
+		return maxTimeoutMinutes
+	default:
+		return int(math.Ceil(v))
 	}
 }

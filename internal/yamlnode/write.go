@@ -1,6 +1,7 @@
 package yamlnode
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -176,7 +177,7 @@ func (w *writer) comment(c string, ind int) {
 		if line[0] != '#' {
 			w.b = append(w.b, "# "...)
 		}
-		w.b = append(w.b, line...)
+		w.b = appendCommentText(w.b, line)
 		w.b = append(w.b, '\n')
 	}
 }
@@ -492,4 +493,32 @@ func reservedWord(s string) bool {
 // isBlock reports whether v is written as a block collection on its own lines.
 func isBlock(v *Node) bool {
 	return (v.Kind == MappingNode || v.Kind == SequenceNode) && len(v.Content) > 0
+}
+
+// appendCommentText appends one comment line. Characters a YAML reader may
+// take for a line break (CR, NEL, U+2028, U+2029) or that YAML forbids
+// (other control characters) are written as \uXXXX escapes: a job id or an
+// artifact name holding one must not end the comment and break the file.
+func appendCommentText(b []byte, line string) []byte {
+	if !strings.ContainsFunc(line, unsafeInComment) {
+		return append(b, line...)
+	}
+	for _, r := range line {
+		if unsafeInComment(r) {
+			b = fmt.Appendf(b, "\\u%04X", r)
+		} else {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return b
+}
+
+func unsafeInComment(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r == utf8.RuneError:
+		return true
+	}
+	return false
 }

@@ -160,7 +160,8 @@ Actions:
 }
 
 // TestYAML11Reader reads the tricky scalars back with PyYAML, a YAML 1.1
-// reader like the ones cfn-lint and many CI tools use (yaml.v3 above is 1.2).
+// reader like the ones cfn-lint and many CI tools use (yaml.v3 above is 1.2),
+// each under a comment that holds it.
 func TestYAML11Reader(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -170,7 +171,9 @@ func TestYAML11Reader(t *testing.T) {
 	var want []string
 	for _, s := range trickyStrings {
 		for _, st := range stylesToTry {
-			root.Content = append(root.Content, &Node{Kind: ScalarNode, Value: s, Quoted: st})
+			// The same text as a comment must not end the comment early
+			// (U+2028, NEL and CR are line breaks to a YAML 1.1 reader).
+			root.Content = append(root.Content, &Node{Kind: ScalarNode, Value: s, Quoted: st, HeadComment: Comment("about " + s)})
 			want = append(want, strings.ToValidUTF8(s, "\uFFFD"))
 		}
 	}

@@ -152,7 +152,7 @@ func Comment(lines ...string) string {
 	var out []string
 	for _, l := range lines {
 		for _, x := range strings.Split(l, "\n") {
-			out = append(out, "# "+strings.TrimRight(x, " \t"))
+			out = append(out, string(appendCommentText([]byte("# "), strings.TrimRight(x, " \t\r"))))
 		}
 	}
 	return strings.Join(out, "\n")

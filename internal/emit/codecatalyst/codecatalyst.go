@@ -156,17 +156,20 @@ func (e *emitter) workflow() *y.Node {
 		// Where Triggers would stand, above the untranslated triggers.
 		y.AddHead(actKey, y.Comment("actionport: no trigger converted; start runs manually"))
 	}
+	var heads, foots comments
 	for _, d := range w.Dropped {
 		if strings.HasPrefix(d.What, "trigger") || d.What == "schedule" {
 			if trigKey != nil {
-				y.AddFoot(triggers, droppedComment(d))
+				foots.add(triggers, droppedComment(d))
 			} else {
-				y.AddHead(actKey, droppedComment(d))
+				heads.add(actKey, droppedComment(d))
 			}
 		} else {
-			y.AddFoot(actions, droppedComment(d))
+			foots.add(actions, droppedComment(d))
 		}
 	}
+	heads.apply(y.AddHead)
+	foots.apply(y.AddFoot)
 	return root
 }
 

@@ -2,7 +2,6 @@ package codecatalyst
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
@@ -17,15 +16,7 @@ import (
 func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 	var dynamic []ir.EnvVar
 	// Job env overrides workflow env of the same name.
-	merged := append([]ir.EnvVar{}, e.w.Env...)
-	for _, v := range j.Env {
-		if i := slices.IndexFunc(merged, func(w ir.EnvVar) bool { return w.Name == v.Name }); i >= 0 {
-			merged[i] = v
-		} else {
-			merged = append(merged, v)
-		}
-	}
-	for _, v := range merged {
+	for _, v := range ir.MergeEnv(e.w.Env, j.Env) {
 		if v.Value.IsLiteral() && v.Value.String(nil) != "" && !strings.Contains(v.Value.String(nil), "\n") {
 			vars.add(v.Name, v.Value.String(nil))
 			continue
@@ -45,16 +36,44 @@ func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 // j.Steps[i] is the node at seq index first+i, and an item dropped after step
 // a goes before the node that follows it.
 func placeDropped(seq *y.Node, dropped []ir.Dropped, first int) {
+	// Comments are gathered per node and joined once: appending them one
+	// by one copies the growing text each time (quadratic in the steps).
+	var heads, foots comments
 	for _, d := range dropped {
 		idx := first + d.After + 1
 		switch {
 		case idx < len(seq.Content):
-			y.AddHead(seq.Content[idx], droppedComment(d))
+			heads.add(seq.Content[idx], droppedComment(d))
 		case len(seq.Content) > 0:
-			y.AddFoot(seq.Content[len(seq.Content)-1], droppedComment(d))
+			foots.add(seq.Content[len(seq.Content)-1], droppedComment(d))
 		default:
-			y.AddFoot(seq, droppedComment(d))
+			foots.add(seq, droppedComment(d))
 		}
+	}
+	heads.apply(y.AddHead)
+	foots.apply(y.AddFoot)
+}
+
+// comments gathers comment texts per node, in the order they were added.
+type comments struct {
+	nodes []*y.Node
+	texts map[*y.Node][]string
+}
+
+func (c *comments) add(n *y.Node, text string) {
+	if c.texts == nil {
+		c.texts = map[*y.Node][]string{}
+	}
+	if _, ok := c.texts[n]; !ok {
+		c.nodes = append(c.nodes, n)
+	}
+	c.texts[n] = append(c.texts[n], text)
+}
+
+// apply attaches each node's texts, joined, with attach (y.AddHead or y.AddFoot).
+func (c *comments) apply(attach func(*y.Node, string)) {
+	for _, n := range c.nodes {
+		attach(n, strings.Join(c.texts[n], "\n"))
 	}
 }
 

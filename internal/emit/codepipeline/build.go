@@ -39,23 +39,34 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 // placeDropped attaches the job's dropped items as comments above the command
 // that follows them.
 func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int) {
-	for _, d := range j.Dropped {
-		at := len(cmds) - 1
-		for i := d.After + 1; i < len(j.Steps); i++ {
-			if c, ok := stepCmd[i]; ok {
-				at = c
-				break
-			}
+	if len(j.Dropped) == 0 {
+		return
+	}
+	// next[i] is the command of the first step at or after i (the last
+	// command when none follows). Comments are gathered per command and
+	// joined once, so both stay linear in the steps.
+	next := make([]int, len(j.Steps)+1)
+	next[len(j.Steps)] = len(cmds) - 1
+	for i := len(j.Steps) - 1; i >= 0; i-- {
+		next[i] = next[i+1]
+		if c, ok := stepCmd[i]; ok {
+			next[i] = c
 		}
+	}
+	texts := map[int][]string{}
+	for _, d := range j.Dropped {
+		at := next[min(max(d.After+1, 0), len(j.Steps))]
 		if d.After < 0 && len(stepCmd) == 0 {
 			at = len(cmds) - 1
 		}
-		c := commentLines(d.Reason, d.Rule, d.YAML)
-		if cmds[at].comment != "" {
-			c = cmds[at].comment + "\n" + c
-		}
-		cmds[at].comment = c
+		texts[at] = append(texts[at], commentLines(d.Reason, d.Rule, d.YAML))
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+	}
+	for at, t := range texts {
+		if cmds[at].comment != "" {
+			t = append([]string{cmds[at].comment}, t...)
+		}
+		cmds[at].comment = strings.Join(t, "\n")
 	}
 }
 
@@ -249,8 +260,10 @@ func (b *nodes) commandNodes(cmds []command) *yamlnode.Node {
 // exports, as on GitHub, where env: takes precedence over GITHUB_ENV).
 func firstEnv(vars []ir.EnvVar) []ir.EnvVar {
 	out := make([]ir.EnvVar, 0, len(vars))
+	seen := make(map[string]bool, len(vars))
 	for _, v := range vars {
-		if indexEnv(out, v.Name) < 0 {
+		if !seen[v.Name] {
+			seen[v.Name] = true
 			out = append(out, v)
 		}
 	}
@@ -264,8 +277,14 @@ func firstEnv(vars []ir.EnvVar) []ir.EnvVar {
 // use (text holds them).
 func (e *emitter) envNode(s *jobSpec, base []ir.EnvVar, text []*string, step []ir.EnvVar) *yamlnode.Node {
 	m := e.mappingCap(len(base) + len(step))
+	last := make(map[string]int, len(step)) // the step's last value of each name
+	for j, v := range step {
+		last[v.Name] = j
+	}
+	written := make(map[string]bool, len(base)+len(step))
 	for i, v := range base {
-		if j := lastEnv(step, v.Name); j >= 0 {
+		written[v.Name] = true
+		if j, ok := last[v.Name]; ok {
 			e.setStr(m, v.Name, s.refs.actionExpr(step[j].Value))
 			continue
 		}
@@ -275,33 +294,14 @@ func (e *emitter) envNode(s *jobSpec, base []ir.EnvVar, text []*string, step []i
 		}
 		e.setStr(m, v.Name, *text[i])
 	}
-	for j, v := range step {
-		if indexEnv(base, v.Name) >= 0 || indexEnv(step[:j], v.Name) >= 0 {
+	for _, v := range step {
+		if written[v.Name] {
 			continue
 		}
-		e.setStr(m, v.Name, s.refs.actionExpr(step[lastEnv(step, v.Name)].Value))
+		written[v.Name] = true
+		e.setStr(m, v.Name, s.refs.actionExpr(step[last[v.Name]].Value))
 	}
 	return m
-}
-
-// indexEnv returns the index of the first variable named name, or -1.
-func indexEnv(vars []ir.EnvVar, name string) int {
-	for i := range vars {
-		if vars[i].Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// lastEnv returns the index of the last variable named name, or -1.
-func lastEnv(vars []ir.EnvVar, name string) int {
-	for i := len(vars) - 1; i >= 0; i-- {
-		if vars[i].Name == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // jobIfInBuild reports a job condition that no stage entry rule checks: it

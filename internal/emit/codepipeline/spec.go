@@ -70,7 +70,7 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 
 	// Environment: workflow env overridden by job env.
 	var dynamic []ir.EnvVar
-	for _, v := range overrideEnv(e.w.Env, j.Env) {
+	for _, v := range ir.MergeEnv(e.w.Env, j.Env) {
 		if v.Value.IsLiteral() && envNameOK(v.Name) {
 			s.vars = append(s.vars, kv{v.Name, v.Value.String(nil)})
 		} else {
@@ -99,22 +99,6 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 	s.privileged = len(j.Services) > 0 || usesDocker(j)
 	s.refs.report(r.Unresolved)
 	return s
-}
-
-// overrideEnv merges two lists of variables: each name in the place of its
-// first appearance, with its last value.
-func overrideEnv(under, over []ir.EnvVar) []ir.EnvVar {
-	out := make([]ir.EnvVar, 0, len(under)+len(over))
-	for _, l := range [2][]ir.EnvVar{under, over} {
-		for _, v := range l {
-			if i := indexEnv(out, v.Name); i >= 0 {
-				out[i] = v
-			} else {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
 }
 
 func usesDocker(j *ir.Job) bool {
