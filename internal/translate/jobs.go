@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -66,9 +67,13 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 		}
 		total += len(combos)
 		all = append(all, expanded{sj, combos})
+		names := comboNames(sj.id, combos, matrixKeyOrder(sj.job), used)
 		for i := range combos {
 			k := sj.id
-			if len(combos) > 1 {
+			switch {
+			case names != nil:
+				k = names[i]
+			case len(combos) > 1:
 				k = comboKey(sj.id, i+1, used)
 			}
 			keys[sj.id] = append(keys[sj.id], k)
@@ -632,6 +637,116 @@ func (t *translator) dropOverLimit(over []*actionlint.Job) {
 		Reason: fmt.Sprintf("the workflow expands to more than %d jobs; %d jobs were not converted: %s", MaxJobs, len(over), strings.Join(ids, ", ")),
 		YAML:   strings.Join(blocks, "\n"),
 	})
+}
+
+// maxComboSuffix bounds the part of a combination's name made of its values.
+const maxComboSuffix = 40
+
+// matrixKeyOrder is the order of a job's matrix keys in the source.
+func matrixKeyOrder(j *actionlint.Job) []string {
+	if j.Strategy == nil || j.Strategy.Matrix == nil {
+		return nil
+	}
+	rows := slices.Collect(maps.Values(j.Strategy.Matrix.Rows))
+	rows = slices.DeleteFunc(rows, func(r *actionlint.MatrixRow) bool { return r.Name == nil || r.Name.Pos == nil })
+	slices.SortFunc(rows, func(a, b *actionlint.MatrixRow) int {
+		if a.Name.Pos.Line != b.Name.Pos.Line {
+			return a.Name.Pos.Line - b.Name.Pos.Line
+		}
+		return a.Name.Pos.Col - b.Name.Pos.Col
+	})
+	order := make([]string, len(rows))
+	for i, r := range rows {
+		order[i] = r.Name.Value
+	}
+	return order
+}
+
+// comboNames names a matrix job's combinations after the values that tell
+// them apart: test-node20-ubuntu, not test-1. It returns nil (number them)
+// when the values do not give every combination a distinct, short name.
+// The names it returns are reserved in used.
+func comboNames(id string, combos []map[string]actionlint.RawYAMLValue, order []string, used map[string]bool) []string {
+	if len(combos) < 2 {
+		return nil
+	}
+	// The keys whose scalar values vary: source order, then the rest
+	// (include-only keys) by name.
+	first := map[string]string{}
+	varies := map[string]bool{}
+	for _, c := range combos {
+		for k, v := range c {
+			s, ok := v.(*actionlint.RawYAMLString)
+			if !ok {
+				continue
+			}
+			if f, seen := first[k]; !seen {
+				first[k] = s.Value
+			} else if f != s.Value {
+				varies[k] = true
+			}
+		}
+	}
+	keys := slices.DeleteFunc(slices.Clone(order), func(k string) bool { return !varies[k] })
+	var rest []string
+	for k := range varies {
+		if !slices.Contains(order, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	keys = append(keys, rest...)
+	names := make([]string, len(combos))
+	taken := map[string]bool{}
+	for i, c := range combos {
+		var parts []string
+		for _, k := range keys {
+			if s, ok := c[k].(*actionlint.RawYAMLString); ok {
+				if p := comboPart(k, s.Value); p != "" {
+					parts = append(parts, p)
+				}
+			}
+		}
+		suffix := strings.Join(parts, "-")
+		name := id + "-" + suffix
+		lower := strings.ToLower(name)
+		if suffix == "" || len(suffix) > maxComboSuffix || taken[lower] || used[lower] {
+			return nil
+		}
+		taken[lower] = true
+		names[i] = name
+	}
+	for n := range taken {
+		used[n] = true
+	}
+	return names
+}
+
+// comboPart renders one matrix value for a name: lower case, runs of other
+// characters as one "-", "-latest" dropped (ubuntu-latest: ubuntu), and a
+// number prefixed with its key (node: 20 gives node20).
+func comboPart(key, value string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(value) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		} else {
+			dash = true
+		}
+	}
+	p := strings.TrimSuffix(b.String(), "-latest")
+	if p != "" && p[0] >= '0' && p[0] <= '9' {
+		k := comboPart("", key)
+		if len(k) <= 12 {
+			p = strings.ReplaceAll(k, "-", "") + p
+		}
+	}
+	return p
 }
 
 // comboKey names combination n of a matrix job: "<id>-<n>", or, when a job

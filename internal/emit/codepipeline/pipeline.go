@@ -318,11 +318,15 @@ func containsEnv(envs []*ir.Environment, n string) bool {
 	return false
 }
 
+// stageName names a stage after the GitHub jobs it runs (a matrix job once,
+// by its id), or Level-N when that is too long.
 func stageName(actions []action, level int, names map[string]bool) string {
 	var parts []string
 	for _, a := range actions {
-		if !containsStr(parts, a.unit.name) {
-			parts = append(parts, a.unit.name)
+		for _, j := range a.unit.jobs {
+			if !containsStr(parts, j.ID) {
+				parts = append(parts, j.ID)
+			}
 		}
 	}
 	n := strings.Join(parts, "_")
