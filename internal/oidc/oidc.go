@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/actionport/actionport/internal/neterr"
 )
 
 // ErrNoIDTokenPermission reports that the runtime offers no OIDC token, which
@@ -37,6 +39,10 @@ type Fetcher struct {
 	// Mask is called with every token right after it arrives, before anything
 	// else can print it.
 	Mask func(string)
+	// Warn, when set, is told about each failed attempt that will be tried
+	// again. The message names the HTTP status or the network error, never
+	// the token, the request token or the request URL.
+	Warn func(format string, args ...any)
 }
 
 // FromEnv builds a Fetcher from the runtime's environment variables.
@@ -103,8 +109,29 @@ func (f *Fetcher) Fetch(ctx context.Context, audience string) (string, error) {
 		if errors.As(err, &rf) && rf.StatusCode < 500 && rf.StatusCode != http.StatusTooManyRequests {
 			break // 4xx other than 429 will not get better
 		}
+		if f.Warn != nil && i < attempts-1 {
+			f.Warn("fetching the GitHub OIDC token failed (%s), trying again (%d/%d)", DescribeError(err), i+2, attempts)
+		}
+	}
+	if d, ok := neterr.Describe(lastErr); ok {
+		// the *url.Error's own message repeats the request URL
+		lastErr = &neterr.Redacted{Msg: d, Err: lastErr}
 	}
 	return "", fmt.Errorf("fetching GitHub OIDC token for audience %q: %w", audience, lastErr)
+}
+
+// DescribeError names a failed token request for a log line: the HTTP
+// status, the network error without the request URL, or the error itself
+// (which then holds neither URL nor token).
+func DescribeError(err error) string {
+	var rf *githubactions.RequestFailedError
+	if errors.As(err, &rf) {
+		return fmt.Sprintf("HTTP %d %s", rf.StatusCode, http.StatusText(rf.StatusCode))
+	}
+	if d, ok := neterr.Describe(err); ok {
+		return d
+	}
+	return err.Error()
 }
 
 // Claims are the parts of a GitHub OIDC token that matter for AWS trust policies.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -105,5 +106,88 @@ func TestFromEnvMissingPermission(t *testing.T) {
 	_, err := FromEnv(func(string) string { return "" }, nil)
 	if !errors.Is(err, ErrNoIDTokenPermission) || !strings.Contains(err.Error(), "id-token: write") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestFetchLogsRetries checks that every failed attempt that is tried again
+// is logged with its HTTP status or network error, and that neither the log
+// nor the final error holds the token, the request token or the request
+// URL's secret query parameter.
+func TestFetchLogsRetries(t *testing.T) {
+	const requestToken = "runtime-request-token-SECRET1"
+	const urlSecret = "URLSECRET2"
+	tests := []struct {
+		name      string
+		script    []int // per request: HTTP status, or 0 to drop the connection
+		wantErr   bool
+		wantLines []string
+	}{
+		{"500 then dropped connection then token", []int{500, 0, 200}, false, []string{
+			"fetching the GitHub OIDC token failed (HTTP 500 Internal Server Error), trying again (2/4)",
+			"fetching the GitHub OIDC token failed (network error: EOF), trying again (3/4)",
+		}},
+		{"429 then token", []int{429, 200}, false, []string{
+			"fetching the GitHub OIDC token failed (HTTP 429 Too Many Requests), trying again (2/4)",
+		}},
+		{"dropped every time", []int{0, 0, 0, 0}, true, []string{
+			"fetching the GitHub OIDC token failed (network error: EOF), trying again (2/4)",
+			"fetching the GitHub OIDC token failed (network error: EOF), trying again (3/4)",
+			"fetching the GitHub OIDC token failed (network error: EOF), trying again (4/4)",
+		}},
+		{"403 is not retried", []int{403}, true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			const token = "header.payload-TOKEN3.sig"
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := int(calls.Add(1))
+				// a fresh connection per request: the transport would silently
+				// resend a GET whose reused connection was dropped
+				w.Header().Set("Connection", "close")
+				switch s := tc.script[n-1]; s {
+				case 0:
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+				case 200:
+					_ = json.NewEncoder(w).Encode(map[string]string{"value": token})
+				default:
+					http.Error(w, "no", s)
+				}
+			}))
+			defer srv.Close()
+			var log strings.Builder
+			f := &Fetcher{
+				RequestURL:   srv.URL + "/idtoken?api-version=2.0&sig=" + urlSecret,
+				RequestToken: requestToken,
+				Backoff:      time.Millisecond,
+				Warn:         func(format string, args ...any) { fmt.Fprintf(&log, format+"\n", args...) },
+			}
+			tok, err := f.Fetch(context.Background(), "sts.amazonaws.com")
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Fetch = %q, %v; want error %v", tok, err, tc.wantErr)
+			}
+			if int(calls.Load()) != len(tc.script) {
+				t.Errorf("%d requests, want %d", calls.Load(), len(tc.script))
+			}
+			got := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+			if log.Len() == 0 {
+				got = nil
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.wantLines, "\n") {
+				t.Errorf("log:\n%s\nwant:\n%s", log.String(), strings.Join(tc.wantLines, "\n"))
+			}
+			text := log.String()
+			if err != nil {
+				text += err.Error()
+			}
+			for _, secret := range []string{requestToken, urlSecret, token, srv.URL} {
+				if strings.Contains(text, secret) {
+					t.Errorf("log or error contains %q:\n%s", secret, text)
+				}
+			}
+		})
 	}
 }
