@@ -1,6 +1,7 @@
 // Package awsauth turns a GitHub OIDC token into AWS credentials:
 // sts:AssumeRoleWithWebIdentity into a CI role, then optional sts:AssumeRole
-// hops into roles in other accounts, then sts:GetCallerIdentity.
+// hops into roles in other accounts. The identity comes from the last hop's
+// AssumedRoleUser (sts:GetCallerIdentity only when STS left it out).
 package awsauth
 
 import (
@@ -81,7 +82,10 @@ type Credentials struct {
 type Result struct {
 	Credentials Credentials
 	AccountID   string
-	ARN         string // caller ARN from GetCallerIdentity
+	// ARN is the session's ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION),
+	// from the last hop's AssumedRoleUser, or from sts:GetCallerIdentity when
+	// STS answered without one.
+	ARN string
 }
 
 // Assume runs the whole chain. Every credential is passed to hooks.Mask the
@@ -133,6 +137,7 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 	if err != nil {
 		return nil, fmt.Errorf("sts:AssumeRoleWithWebIdentity into %s: %w", o.RoleARN, err)
 	}
+	user := out.AssumedRoleUser
 	if o.MaskAccountID {
 		h.Mask(AccountFromARN(o.RoleARN))
 	}
@@ -173,22 +178,30 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 			if err != nil {
 				return nil, fmt.Errorf("sts:AssumeRole into %s: %w", arn, err)
 			}
+			user = ar.AssumedRoleUser
 			h.Info("Assumed %s (chained from %s)", arn, prev)
 			prev = arn
 		}
 	}
 
-	client := newClient(credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
-	var id *sts.GetCallerIdentityOutput
-	err = retry(ctx, o.Attempts, o.Backoff, h, "sts:GetCallerIdentity", func(bool) error {
-		var err error
-		id, err = client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sts:GetCallerIdentity with the assumed credentials: %w", err)
+	res := &Result{Credentials: creds}
+	if user != nil && isAccountID(AccountFromARN(aws.ToString(user.Arn))) {
+		// STS named the session already; no need to ask again
+		res.ARN = aws.ToString(user.Arn)
+		res.AccountID = AccountFromARN(res.ARN)
+	} else {
+		client := newClient(credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
+		var id *sts.GetCallerIdentityOutput
+		err = retry(ctx, o.Attempts, o.Backoff, h, "sts:GetCallerIdentity", func(bool) error {
+			var err error
+			id, err = client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("sts:GetCallerIdentity with the assumed credentials: %w", err)
+		}
+		res.AccountID, res.ARN = aws.ToString(id.Account), aws.ToString(id.Arn)
 	}
-	res := &Result{Credentials: creds, AccountID: aws.ToString(id.Account), ARN: aws.ToString(id.Arn)}
 	if o.MaskAccountID {
 		h.Mask(res.AccountID)
 	}
@@ -253,7 +266,7 @@ func retry(ctx context.Context, attempts int, backoff time.Duration, h Hooks, wh
 			return err
 		}
 		if i < attempts-1 {
-			h.Warn("%s failed (%s), trying again (%d/%d)", what, ErrorCode(err), i+2, attempts)
+			h.Warn("%s failed (%s), trying again (%d/%d)", what, DescribeFailure(err), i+2, attempts)
 		}
 	}
 	return err

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/actionport/actionport/internal/neterr"
 	"github.com/actionport/actionport/internal/oidc"
 )
 
@@ -39,6 +41,28 @@ func ErrorCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// DescribeFailure names a failed call for a retry log line: the AWS error
+// code when there is one; else, for transport failures, "network error: ..."
+// or "timeout: ..." without the request URL; else the HTTP status and the
+// SDK's message.
+func DescribeFailure(err error) string {
+	if code := ErrorCode(err); code != "" {
+		return code
+	}
+	if d, ok := neterr.Describe(err); ok {
+		return d
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 {
+		return fmt.Sprintf("HTTP %d: %v", re.HTTPStatusCode(), re.Err)
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
 }
 
 func errorMessage(err error) string {
