@@ -150,17 +150,9 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 	if j.Checkout.Used {
 		y.Set(inputs, "Sources", y.Strs("WorkflowSource"))
 	}
-	if len(j.Downloads) > 0 {
-		var names []string
-		for _, d := range j.Downloads {
-			n := e.artifactName(d.FromJob, d.Name)
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
-		if len(names) > 5 {
-			e.report(ruleArtifact, diag.Error, j.Downloads[5].Pos, "job downloads %d artifacts; CodeCatalyst actions take at most 5 input artifacts. Only the first 5 were kept", len(names))
-			names = names[:5]
+	if names := e.inputArtifacts(j); len(names) > 0 {
+		if n := e.downloadedArtifacts(j); len(n) > len(names) {
+			e.report(ruleArtifact, diag.Error, j.Downloads[len(names)].Pos, "job downloads %d artifacts; CodeCatalyst actions take at most %d input artifacts. Only the first %d are inputs; the job runs without %s", len(n), maxInputArtifacts, maxInputArtifacts, strings.Join(n[len(names):], ", "))
 		}
 		y.Set(inputs, "Artifacts", y.Strs(names...))
 	}
@@ -476,4 +468,25 @@ func (v *variables) node() *y.Node {
 		s.Content = append(s.Content, m)
 	}
 	return s
+}
+
+// maxInputArtifacts is CodeCatalyst's limit of input artifacts per action.
+const maxInputArtifacts = 5
+
+// downloadedArtifacts are the names of the artifacts a job downloads, once each.
+func (e *emitter) downloadedArtifacts(j *ir.Job) []string {
+	var names []string
+	for _, d := range j.Downloads {
+		if n := e.artifactName(d.FromJob, d.Name); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// inputArtifacts are the artifacts that are the job's inputs: the first
+// maxInputArtifacts it downloads.
+func (e *emitter) inputArtifacts(j *ir.Job) []string {
+	names := e.downloadedArtifacts(j)
+	return names[:min(len(names), maxInputArtifacts)]
 }

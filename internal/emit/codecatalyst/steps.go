@@ -2,6 +2,7 @@ package codecatalyst
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
@@ -133,12 +134,19 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 // directory ($CATALYST_SOURCE_DIR_<name>), not in the working directory.
 func (e *emitter) downloads(j *ir.Job) []string {
 	var out []string
+	kept := e.inputArtifacts(j)
 	for _, d := range j.Downloads {
 		dest := d.Path
 		if dest == "" {
 			dest = "."
 		}
 		n := e.artifactName(d.FromJob, d.Name)
+		if !slices.Contains(kept, n) {
+			// Over the input limit (reported as an error with the inputs):
+			// the job runs without it rather than failing on the copy.
+			out = append(out, fmt.Sprintf("# actionport: download-artifact %s: not an input (CodeCatalyst takes at most %d input artifacts)\ntrue", d.Name, maxInputArtifacts))
+			continue
+		}
 		// The artifact keeps the uploader's paths; GitHub strips their common
 		// root (dist/ for path: dist/), so copy from below it.
 		// An unset variable (an artifact not produced, a run started by
