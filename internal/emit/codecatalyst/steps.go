@@ -238,8 +238,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 	switch ref.Kind {
 	case ir.RefSecret:
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
-			e.report(ruleGitHubToken, diag.Error, ref.Pos, "secrets.GITHUB_TOKEN has no CodeCatalyst equivalent; store a GitHub token as a CodeCatalyst secret and use it instead")
-			return "''"
+			e.githubToken(ref)
 		}
 		return v("AP_SECRET_"+shell.EnvName(ref.Name), "${Secrets."+e.cfg.SecretName(ref.Name)+"}")
 	case ir.RefVar:
@@ -275,6 +274,13 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 	return "''"
 }
 
+// githubToken reports secrets.GITHUB_TOKEN, which is read from a CodeCatalyst
+// secret of that name (or the name mapped in secrets: of .actionport.yml):
+// CodeCatalyst makes no token per run, so someone must create one.
+func (e *emitter) githubToken(ref *ir.Ref) {
+	e.report(ruleGitHubToken, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN is read from the CodeCatalyst secret %s: CodeCatalyst makes no GitHub token per run. Create the secret with a fine-grained GitHub token limited to what the workflow's permissions allow, and rotate it", e.cfg.SecretName("GITHUB_TOKEN"))
+}
+
 // jobOutput renders needs.J.outputs.O as ${Action.Var}.
 func (e *emitter) jobOutput(ref *ir.Ref) (string, bool) {
 	vn := e.outVar[ref.Job][ref.Name]
@@ -292,8 +298,7 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 	switch ref.Kind {
 	case ir.RefSecret:
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
-			e.report(ruleGitHubToken, diag.Error, ref.Pos, "secrets.GITHUB_TOKEN has no CodeCatalyst equivalent; store a GitHub token as a CodeCatalyst secret and use it instead")
-			return "", false
+			e.githubToken(ref)
 		}
 		return "${Secrets." + e.cfg.SecretName(ref.Name) + "}", false
 	case ir.RefVar:
