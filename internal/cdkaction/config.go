@@ -39,7 +39,11 @@ type Config struct {
 }
 
 var (
-	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	// regionRE accepts the region names of every partition: us-east-1,
+	// us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1,
+	// eu-isoe-west-1, eusc-de-east-1. Whether the region exists is STS's
+	// business.
+	regionRE     = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$`)
 	cdkVersionRE = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 )
 
