@@ -139,13 +139,25 @@ func TestActionMetadata(t *testing.T) {
 			t.Errorf("input %s must be required", req)
 		}
 	}
-	for _, o := range []string{"aws-account-id", "stack-outputs", "has-changes"} {
+	for _, o := range []string{"stack-outputs", "has-changes"} {
 		if _, ok := meta.Outputs[o]; !ok {
 			t.Errorf("output %s not declared", o)
 		}
 		if !strings.Contains(src, `SetOutput("`+o+`"`) {
 			t.Errorf("output %s is never set", o)
 		}
+	}
+	// outputs set from a table of name/value pairs
+	for _, o := range []string{"aws-account-id", "authenticated-arn", "aws-access-key-id", "aws-secret-access-key", "aws-session-token", "aws-expiration"} {
+		if _, ok := meta.Outputs[o]; !ok {
+			t.Errorf("output %s not declared", o)
+		}
+		if !strings.Contains(src, `{"`+o+`", `) {
+			t.Errorf("output %s is never set", o)
+		}
+	}
+	if len(meta.Outputs) != 8 {
+		t.Errorf("action.yml declares %d outputs, want the 8 the program sets", len(meta.Outputs))
 	}
 }
 

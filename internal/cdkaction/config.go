@@ -5,12 +5,20 @@ package cdkaction
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/awsauth"
+	"github.com/actionport/actionport/internal/cdk"
 	"github.com/actionport/actionport/internal/ghactions"
 )
+
+// CommandNone is the command input (like an empty one) that runs no cdk:
+// the action only exchanges the token and hands the credentials on.
+const CommandNone = "none"
 
 // Config holds the action's parsed inputs.
 type Config struct {
@@ -35,8 +43,20 @@ type Config struct {
 	GitHubToken       string
 	CommentOnPR       bool
 	FailOnDestructive bool
+	// ExportCredentials says whether the credentials go to GITHUB_ENV: the
+	// output-env-credentials input when set, else export-credentials, which
+	// is implied in credentials-only mode.
 	ExportCredentials bool
+	OutputCredentials bool
+	// Ignored lists the cdk inputs that were set although the command is
+	// none; Run warns about them.
+	Ignored []string
+
+	workDir string // absolute working-directory, checked to be a directory
 }
+
+// CredentialsOnly reports whether no cdk command runs (command none or empty).
+func (c Config) CredentialsOnly() bool { return c.Command == CommandNone }
 
 var (
 	// regionRE accepts the region names of every partition: us-east-1,
@@ -47,14 +67,23 @@ var (
 	cdkVersionRE = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 )
 
-// LoadConfig reads and checks every input. Errors name the input.
+// LoadConfig reads and checks every input, so that a mistake fails the step
+// before any network call. Errors name the input.
 func LoadConfig(r *ghactions.Runner) (Config, error) {
 	var c Config
 	var err error
 	if c.RoleToAssume, err = r.RequiredInput("role-to-assume"); err != nil {
 		return c, err
 	}
+	if err := awsauth.ValidateRoleARN(c.RoleToAssume); err != nil {
+		return c, fmt.Errorf("role-to-assume: %w", err)
+	}
 	c.RoleChain = r.InputLines("role-chain")
+	for i, arn := range c.RoleChain {
+		if err := awsauth.ValidateRoleARN(arn); err != nil {
+			return c, fmt.Errorf("role-chain line %d: %w", i+1, err)
+		}
+	}
 	if c.Region, err = r.RequiredInput("aws-region"); err != nil {
 		return c, err
 	}
@@ -86,7 +115,10 @@ func LoadConfig(r *ghactions.Runner) (Config, error) {
 	if c.MaskAccountID, err = r.InputBool("mask-aws-account-id", false); err != nil {
 		return c, err
 	}
-	c.Command = r.InputOr("command", "deploy")
+	c.Command = r.InputOr("command", CommandNone)
+	if !c.CredentialsOnly() && !slices.Contains(cdk.Commands, c.Command) {
+		return c, fmt.Errorf("command must be one of %s, or none (or empty) for credentials only, got %q", strings.Join(cdk.Commands, ", "), c.Command)
+	}
 	c.Stacks = splitStacks(r.Input("stacks"))
 	c.WorkingDirectory = r.InputOr("working-directory", ".")
 	c.CDKVersion = r.Input("cdk-version")
@@ -104,10 +136,85 @@ func LoadConfig(r *ghactions.Runner) (Config, error) {
 	if c.FailOnDestructive, err = r.InputBool("fail-on-destructive-changes", false); err != nil {
 		return c, err
 	}
-	if c.ExportCredentials, err = r.InputBool("export-credentials", false); err != nil {
+	export, err := r.InputBool("export-credentials", false)
+	if err != nil {
+		return c, err
+	}
+	c.ExportCredentials = export || c.CredentialsOnly()
+	if v := r.Input("output-env-credentials"); v != "" {
+		if c.ExportCredentials, err = ghactions.ParseBool("output-env-credentials", v, true); err != nil {
+			return c, err
+		}
+		if export && !c.ExportCredentials {
+			return c, fmt.Errorf("export-credentials is true but output-env-credentials is false; set one of them")
+		}
+	}
+	if c.OutputCredentials, err = r.InputBool("output-credentials", false); err != nil {
+		return c, err
+	}
+	if c.CredentialsOnly() {
+		c.Ignored = ignoredCDKInputs(c)
+		return c, nil
+	}
+	if _, err := c.cdkArgs(""); err != nil {
+		return c, err
+	}
+	if c.workDir, err = checkDir(c.WorkingDirectory); err != nil {
 		return c, err
 	}
 	return c, nil
+}
+
+// cdkArgs builds cdk's argv after the binary; LoadConfig calls it once
+// without an outputs file so that stacks, context, parameters,
+// require-approval and extra-args are checked before any network call.
+func (c Config) cdkArgs(outputsFile string) ([]string, error) {
+	return cdk.BuildArgs(cdk.Options{
+		Command:         c.Command,
+		Stacks:          c.Stacks,
+		Context:         c.Context,
+		Parameters:      c.Parameters,
+		RequireApproval: c.RequireApproval,
+		ExtraArgs:       c.ExtraArgs,
+		OutputsFile:     outputsFile,
+	})
+}
+
+// checkDir returns the absolute form of working-directory dir, which must be
+// a directory.
+func checkDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("working-directory: %w", err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("working-directory %q is not a directory", dir)
+	}
+	return abs, nil
+}
+
+// ignoredCDKInputs names the cdk inputs set (away from their defaults) in
+// credentials-only mode. Inputs whose action.yml default is not empty
+// (working-directory, require-approval, comment-on-pr, github-token) cannot
+// be told apart from their defaults and are not listed.
+func ignoredCDKInputs(c Config) []string {
+	var out []string
+	for _, in := range []struct {
+		name string
+		set  bool
+	}{
+		{"stacks", len(c.Stacks) > 0},
+		{"context", len(c.Context) > 0},
+		{"parameters", len(c.Parameters) > 0},
+		{"extra-args", c.ExtraArgs != ""},
+		{"cdk-version", c.CDKVersion != ""},
+		{"fail-on-destructive-changes", c.FailOnDestructive},
+	} {
+		if in.set {
+			out = append(out, in.name)
+		}
+	}
+	return out
 }
 
 // splitStacks accepts stack names separated by new lines, commas or spaces.

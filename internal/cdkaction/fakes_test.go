@@ -30,9 +30,10 @@ type fakeOIDC struct {
 	requestToken string
 	claims       map[string]any // base claims; aud is set from the request
 
-	mu     sync.Mutex
-	issued []string
-	fail   int // answer this many requests with HTTP 500 first
+	mu       sync.Mutex
+	requests int // every request, answered or not
+	issued   []string
+	fail     int // answer this many requests with HTTP 500 first
 }
 
 func newFakeOIDC(t *testing.T, claims map[string]any) *fakeOIDC {
@@ -48,12 +49,13 @@ func newFakeOIDC(t *testing.T, claims map[string]any) *fakeOIDC {
 }
 
 func (f *fakeOIDC) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests++
 	if r.Header.Get("Authorization") != "Bearer "+f.requestToken {
 		http.Error(w, `{"message":"bad request token"}`, http.StatusUnauthorized)
 		return
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.fail > 0 {
 		f.fail--
 		http.Error(w, `{"message":"temporarily unavailable"}`, http.StatusInternalServerError)
@@ -82,6 +84,12 @@ func (f *fakeOIDC) sign(claims map[string]any) string {
 		panic(err)
 	}
 	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+func (f *fakeOIDC) requestCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests
 }
 
 func (f *fakeOIDC) tokens() []string {
@@ -133,6 +141,7 @@ type fakeSTS struct {
 	roles map[string]*fakeRole
 
 	mu       sync.Mutex
+	requests int               // every request, whatever its action
 	sessions map[string]string // access key → role ARN
 	chained  map[string]bool   // access key → session came from a chain hop or web identity
 	issued   []string          // every secret handed out
@@ -151,13 +160,14 @@ func newFakeSTS(t *testing.T, o *fakeOIDC, roles map[string]*fakeRole) *fakeSTS 
 var credRE = regexp.MustCompile(`Credential=([A-Z0-9]+)/`)
 
 func (s *fakeSTS) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests++
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, "InvalidRequest", err.Error())
 		return
 	}
 	action := r.Form.Get("Action")
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls[action]++
 	s.lastReq[action] = r.Form
 	switch action {
@@ -230,7 +240,7 @@ func (s *fakeSTS) webIdentity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>%s<SubjectFromWebIdentityToken>%s</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
-		s.newCreds(arn), xmlEscape(sub), arn)
+		s.newCreds(arn), xmlEscape(sub), xmlEscape(sessionARN(arn, r.Form.Get("RoleSessionName"))))
 }
 
 func (s *fakeSTS) assumeRole(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +275,15 @@ func (s *fakeSTS) assumeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>%s<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-		s.newCreds(arn), arn)
+		s.newCreds(arn), xmlEscape(sessionARN(arn, r.Form.Get("RoleSessionName"))))
+}
+
+// sessionARN is the AssumedRoleUser ARN STS gives a session of roleARN:
+// arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION.
+func sessionARN(roleARN, session string) string {
+	parts := strings.SplitN(roleARN, ":", 6)
+	name := parts[5][strings.LastIndex(parts[5], "/")+1:]
+	return "arn:" + parts[1] + ":sts::" + parts[4] + ":assumed-role/" + name + "/" + session
 }
 
 func (s *fakeSTS) newCreds(arn string) string {
@@ -282,6 +300,12 @@ func (s *fakeSTS) secrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.issued...)
+}
+
+func (s *fakeSTS) requestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
 }
 
 func (s *fakeSTS) count(action string) int {

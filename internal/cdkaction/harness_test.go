@@ -47,6 +47,8 @@ type world struct {
 	env     map[string]string
 	environ []string // what the cdk child inherits
 	stdout  bytes.Buffer
+	// stsURL, when set, replaces the fake STS's URL as the STS endpoint.
+	stsURL string
 }
 
 const (
@@ -126,9 +128,13 @@ func (w *world) run() error {
 	r := ghactions.New(func(k string) string { return w.env[k] }, &w.stdout)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	endpoint := w.sts.URL
+	if w.stsURL != "" {
+		endpoint = w.stsURL
+	}
 	return Run(ctx, r, Deps{
 		Environ: w.environ,
-		NewSTS:  awsauth.NewClientFactory(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(w.sts.URL)}),
+		NewSTS:  awsauth.NewClientFactory(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint)}),
 		Backoff: 10 * time.Millisecond,
 	})
 }

@@ -38,9 +38,13 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 	r.Mask(r.Input("github-token"))
 	r.Mask(r.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
 
+	// Every input is checked here, before the first network call.
 	cfg, err := LoadConfig(r)
 	if err != nil {
 		return fmt.Errorf("invalid input: %w", err)
+	}
+	for _, name := range cfg.Ignored {
+		r.Warningf("input %s is ignored: command is none (or empty), so no cdk command runs", name)
 	}
 	if cfg.MaskAccountID {
 		r.Mask(awsauth.AccountFromARN(cfg.RoleToAssume))
@@ -53,6 +57,7 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 		return err
 	}
 	fetcher.Backoff = d.Backoff
+	fetcher.Warn = r.Warningf
 
 	newSTS := d.NewSTS
 	if newSTS == nil {
@@ -83,24 +88,54 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 	}
 	r.Infof("AWS identity: %s (account %s), credentials valid until %s",
 		res.ARN, res.AccountID, res.Credentials.Expiration.UTC().Format(time.RFC3339))
-	if err := r.SetOutput("aws-account-id", res.AccountID); err != nil {
-		return fmt.Errorf("setting output aws-account-id: %w", err)
+	if err := handOver(r, cfg, res); err != nil {
+		return err
 	}
-	if cfg.ExportCredentials {
-		for _, kv := range [][2]string{
-			{"AWS_ACCESS_KEY_ID", res.Credentials.AccessKeyID},
-			{"AWS_SECRET_ACCESS_KEY", res.Credentials.SecretAccessKey},
-			{"AWS_SESSION_TOKEN", res.Credentials.SessionToken},
-			{"AWS_REGION", cfg.Region},
-			{"AWS_DEFAULT_REGION", cfg.Region},
-		} {
-			if err := r.SetEnv(kv[0], kv[1]); err != nil {
-				return fmt.Errorf("export-credentials: %w", err)
-			}
-		}
-		r.Infof("Exported the credentials to later steps of the job (export-credentials: true)")
+	if cfg.CredentialsOnly() {
+		r.Infof("command is none: no cdk command run")
+		return nil
 	}
 	return runCDK(ctx, r, d, cfg, res)
+}
+
+// handOver sets the identity outputs and, as asked, the credential outputs
+// and the job's environment for later steps, like
+// aws-actions/configure-aws-credentials. Assume has masked every credential
+// already.
+func handOver(r *ghactions.Runner, cfg Config, res *awsauth.Result) error {
+	outputs := [][2]string{
+		{"aws-account-id", res.AccountID},
+		{"authenticated-arn", res.ARN},
+	}
+	if cfg.OutputCredentials {
+		outputs = append(outputs, [][2]string{
+			{"aws-access-key-id", res.Credentials.AccessKeyID},
+			{"aws-secret-access-key", res.Credentials.SecretAccessKey},
+			{"aws-session-token", res.Credentials.SessionToken},
+			{"aws-expiration", res.Credentials.Expiration.UTC().Format(time.RFC3339)},
+		}...)
+	}
+	for _, kv := range outputs {
+		if err := r.SetOutput(kv[0], kv[1]); err != nil {
+			return fmt.Errorf("setting output %s: %w", kv[0], err)
+		}
+	}
+	if !cfg.ExportCredentials {
+		return nil
+	}
+	for _, kv := range [][2]string{
+		{"AWS_ACCESS_KEY_ID", res.Credentials.AccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", res.Credentials.SecretAccessKey},
+		{"AWS_SESSION_TOKEN", res.Credentials.SessionToken},
+		{"AWS_REGION", cfg.Region},
+		{"AWS_DEFAULT_REGION", cfg.Region},
+	} {
+		if err := r.SetEnv(kv[0], kv[1]); err != nil {
+			return fmt.Errorf("exporting the credentials to GITHUB_ENV: %w", err)
+		}
+	}
+	r.Infof("Exported the credentials and region to later steps of the job (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION)")
+	return nil
 }
 
 func runCDK(ctx context.Context, r *ghactions.Runner, d Deps, cfg Config, res *awsauth.Result) error {
@@ -111,24 +146,15 @@ func runCDK(ctx context.Context, r *ghactions.Runner, d Deps, cfg Config, res *a
 	defer os.RemoveAll(tmp)
 	outputsFile := filepath.Join(tmp, "outputs.json")
 
-	args, err := cdk.BuildArgs(cdk.Options{
-		Command:         cfg.Command,
-		Stacks:          cfg.Stacks,
-		Context:         cfg.Context,
-		Parameters:      cfg.Parameters,
-		RequireApproval: cfg.RequireApproval,
-		ExtraArgs:       cfg.ExtraArgs,
-		OutputsFile:     outputsFile,
-	})
+	args, err := cfg.cdkArgs(outputsFile)
 	if err != nil {
-		return fmt.Errorf("invalid input: %w", err)
+		return fmt.Errorf("invalid input: %w", err) // LoadConfig checked the same inputs
 	}
-	wd, err := filepath.Abs(cfg.WorkingDirectory)
-	if err != nil {
-		return fmt.Errorf("working-directory: %w", err)
-	}
-	if st, err := os.Stat(wd); err != nil || !st.IsDir() {
-		return fmt.Errorf("working-directory %q is not a directory", cfg.WorkingDirectory)
+	wd := cfg.workDir
+	if wd == "" { // a Config not made by LoadConfig
+		if wd, err = checkDir(cfg.WorkingDirectory); err != nil {
+			return err
+		}
 	}
 	argv := append(cdkCommand(cfg.CDKVersion, wd), args...)
 

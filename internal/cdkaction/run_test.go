@@ -56,6 +56,15 @@ func TestRunDeployThroughChain(t *testing.T) {
 	if out["aws-account-id"] != "222222222222" {
 		t.Errorf("aws-account-id = %q", out["aws-account-id"])
 	}
+	if want := "arn:aws:sts::222222222222:assumed-role/deployer/gha-octo-app-987654"; out["authenticated-arn"] != want {
+		t.Errorf("authenticated-arn = %q, want %q", out["authenticated-arn"], want)
+	}
+	if _, ok := out["aws-secret-access-key"]; ok {
+		t.Errorf("credential outputs set without output-credentials")
+	}
+	if n := w.sts.count("GetCallerIdentity"); n != 0 {
+		t.Errorf("%d sts:GetCallerIdentity calls; the AssumeRole answer names the identity already", n)
+	}
 	var so map[string]map[string]string
 	if err := json.Unmarshal([]byte(out["stack-outputs"]), &so); err != nil || so["AppStack"]["Url"] != "https://example.test/x" {
 		t.Errorf("stack-outputs = %q (%v)", out["stack-outputs"], err)
@@ -407,14 +416,45 @@ func TestLoadConfig(t *testing.T) {
 		check   func(c Config) string
 		wantErr string
 	}{
-		{"defaults", nil, func(c Config) string {
+		{"defaults", map[string]string{"INPUT_COMMAND": "deploy"}, func(c Config) string {
 			if c.Audience != "sts.amazonaws.com" || c.Duration != 3600 || c.Command != "deploy" || c.RequireApproval != "never" ||
-				c.WorkingDirectory != "." || c.ExportCredentials || !c.CommentOnPR || c.SessionName != "gha-actionport" {
+				c.WorkingDirectory != "." || c.ExportCredentials || c.OutputCredentials || !c.CommentOnPR || c.SessionName != "gha-actionport" ||
+				c.CredentialsOnly() || !filepath.IsAbs(c.workDir) {
 				return fmt.Sprintf("%+v", c)
 			}
 			return ""
 		}, ""},
-		{"lists", map[string]string{"INPUT_ROLE-CHAIN": "  " + targetRole + "\n\n# comment\n" + cdkRole + "\r\n", "INPUT_STACKS": "A, B\nC", "INPUT_CONTEXT": "a=1\nb=x=y"}, func(c Config) string {
+		{"empty command is credentials only", nil, func(c Config) string {
+			if !c.CredentialsOnly() || c.Command != CommandNone || !c.ExportCredentials || c.OutputCredentials || len(c.Ignored) != 0 {
+				return fmt.Sprintf("%+v", c)
+			}
+			return ""
+		}, ""},
+		{"none with cdk inputs", map[string]string{"INPUT_COMMAND": "none", "INPUT_STACKS": "A", "INPUT_EXTRA-ARGS": `--unterminated "`,
+			"INPUT_FAIL-ON-DESTRUCTIVE-CHANGES": "true", "INPUT_WORKING-DIRECTORY": "/does/not/exist"}, func(c Config) string {
+			if !c.CredentialsOnly() || strings.Join(c.Ignored, " ") != "stacks extra-args fail-on-destructive-changes" {
+				return fmt.Sprintf("ignored %q", c.Ignored)
+			}
+			return ""
+		}, ""},
+		{"none without env export", map[string]string{"INPUT_COMMAND": "none", "INPUT_OUTPUT-ENV-CREDENTIALS": "false", "INPUT_OUTPUT-CREDENTIALS": "true"}, func(c Config) string {
+			if c.ExportCredentials || !c.OutputCredentials {
+				return fmt.Sprintf("%+v", c)
+			}
+			return ""
+		}, ""},
+		{"deploy with output-env-credentials", map[string]string{"INPUT_COMMAND": "deploy", "INPUT_OUTPUT-ENV-CREDENTIALS": "true"}, func(c Config) string {
+			if !c.ExportCredentials {
+				return "not exported"
+			}
+			return ""
+		}, ""},
+		{"export and output-env-credentials disagree", map[string]string{"INPUT_EXPORT-CREDENTIALS": "true", "INPUT_OUTPUT-ENV-CREDENTIALS": "false"}, nil,
+			"export-credentials is true but output-env-credentials is false"},
+		{"bad output-credentials", map[string]string{"INPUT_OUTPUT-CREDENTIALS": "yes"}, nil, `input "output-credentials" must be true or false`},
+		{"bad command", map[string]string{"INPUT_COMMAND": "deplyo"}, nil, `command must be one of deploy, diff, synth, destroy, bootstrap, or none (or empty) for credentials only, got "deplyo"`},
+		{"bad chain arn", map[string]string{"INPUT_ROLE-CHAIN": targetRole + "\narn:aws:iam::1:role/x"}, nil, "role-chain line 2:"},
+		{"lists", map[string]string{"INPUT_COMMAND": "synth", "INPUT_ROLE-CHAIN": "  " + targetRole + "\n\n# comment\n" + cdkRole + "\r\n", "INPUT_STACKS": "A, B\nC", "INPUT_CONTEXT": "a=1\nb=x=y"}, func(c Config) string {
 			if len(c.RoleChain) != 2 || c.RoleChain[1] != cdkRole || strings.Join(c.Stacks, "|") != "A|B|C" || c.Context[1] != "b=x=y" {
 				return fmt.Sprintf("%q %q %q", c.RoleChain, c.Stacks, c.Context)
 			}
@@ -426,7 +466,7 @@ func TestLoadConfig(t *testing.T) {
 			}
 			return ""
 		}, ""},
-		{"bool True", map[string]string{"INPUT_EXPORT-CREDENTIALS": "True"}, func(c Config) string {
+		{"bool True", map[string]string{"INPUT_COMMAND": "deploy", "INPUT_EXPORT-CREDENTIALS": "True"}, func(c Config) string {
 			if !c.ExportCredentials {
 				return "not exported"
 			}
