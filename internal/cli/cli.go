@@ -14,6 +14,7 @@ import (
 	"github.com/actionport/actionport/internal/emit/codepipeline"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/lint"
+	"github.com/actionport/actionport/internal/version"
 )
 
 // Default output directories of the conversion subcommands.
@@ -37,6 +38,7 @@ Usage:
                                            audit_summary.md, audit.json and
                                            workflow_usage.csv (DIR: --out, default actionport-audit)
   convert lint [flags] [PATH...]           lint CodeCatalyst workflows, buildspecs and pipeline.json
+  convert version                          print the version (also --version)
   convert help                             this text
 
 PATH is a workflow file or a directory (default .github/workflows). audit
@@ -112,6 +114,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return lint.RunLint(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
+		return ExitOK
+	case "version", "--version", "-version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "convert %s takes no arguments\n", args[0])
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "convert %s\n", version.String())
 		return ExitOK
 	}
 	fmt.Fprintf(stderr, "convert: unknown subcommand %q\n\n%s", args[0], usage)
