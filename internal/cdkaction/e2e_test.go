@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -128,8 +129,10 @@ func TestEndToEndMoto(t *testing.T) {
 		files := map[string]string{
 			"stderr":              stderr.String(),
 			"GITHUB_OUTPUT":       w.file("output"),
-			"GITHUB_ENV":          w.file("env"),
 			"GITHUB_STEP_SUMMARY": w.file("summary"),
+		}
+		if command != "none" { // credentials-only mode writes them to GITHUB_ENV
+			files["GITHUB_ENV"] = w.file("env")
 		}
 		assertNotPrinted(t, secrets, stdout.String(), files)
 		return result{stdout.String(), stderr.String(), w.outputs()}
@@ -174,6 +177,35 @@ func TestEndToEndMoto(t *testing.T) {
 	}
 	if s := w.file("summary"); !strings.Contains(s, "<summary>ActionportTestStack</summary>") {
 		t.Errorf("diff summary lacks the stack's diff:\n%s", s)
+	}
+
+	// credentials only: no cdk; the last hop's credentials go to GITHUB_ENV,
+	// masked first, and the identity to the outputs
+	before = len(stsProxy.secrets())
+	creds := run("none", nil)
+	issued := stsProxy.secrets()[before:]
+	if len(issued) != 6 {
+		t.Fatalf("credentials-only run got %d credentials from STS, want 6 (two hops, no cdk)", len(issued))
+	}
+	assertMasked(t, issued, creds.stdout)
+	env := parseFileCommands(t, w.file("env"))
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		if !slices.Contains(issued[3:], env[k]) {
+			t.Errorf("GITHUB_ENV %s is not one of the chained hop's credentials", k)
+		}
+	}
+	if env["AWS_REGION"] != "us-east-1" || env["AWS_DEFAULT_REGION"] != "us-east-1" {
+		t.Errorf("GITHUB_ENV region = %q, %q", env["AWS_REGION"], env["AWS_DEFAULT_REGION"])
+	}
+	if arn := creds.outputs["authenticated-arn"]; !strings.HasPrefix(arn, "arn:aws:sts::222222222222:assumed-role/deployer/") ||
+		creds.outputs["aws-account-id"] != "222222222222" {
+		t.Errorf("identity outputs = %q, %q", creds.outputs["aws-account-id"], arn)
+	}
+	if _, ok := creds.outputs["has-changes"]; ok {
+		t.Errorf("has-changes set in credentials-only mode")
+	}
+	if !strings.Contains(creds.stdout, "::warning::input context is ignored") {
+		t.Errorf("no warning about the ignored context input:\n%s", applyMasks(creds.stdout))
 	}
 }
 
