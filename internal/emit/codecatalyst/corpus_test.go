@@ -82,8 +82,24 @@ func TestCorpusConformance(t *testing.T) {
 		}
 	}
 	// convert lint may only report errors the converter itself reported.
+	// Every artifact copy, run with its variable unset, must fail and copy
+	// nothing (an unset $CATALYST_SOURCE_DIR_x must not become "/").
+	seenCopy := map[string]bool{}
 	for _, p := range outputs {
 		src, _ := os.ReadFile(p)
+		lines, unguarded := referee.ArtifactLines(src)
+		for _, l := range unguarded {
+			t.Errorf("%s: an artifact variable is expanded without ${VAR:?...}: %s", p, l)
+		}
+		for _, l := range lines {
+			if !seenCopy[l] {
+				seenCopy[l] = true
+				referee.RunUnsetArtifact(t, l)
+			}
+		}
+		if p == outputs[len(outputs)-1] {
+			t.Logf("artifact copies run with their variables unset: %d distinct commands", len(seenCopy))
+		}
 		for _, d := range lint.Bytes(p, src, lint.CodeCatalyst) {
 			if d.Severity != diag.Error {
 				continue

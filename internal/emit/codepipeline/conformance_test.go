@@ -69,6 +69,8 @@ func TestCorpusConformance(t *testing.T) {
 	var templates []string
 	byTemplate := map[string]string{}
 	bsErrors := 0
+	var copies []string
+	seenCopy := map[string]bool{}
 	for i, c := range all {
 		for _, d := range c.diags {
 			if d.Target != Target {
@@ -93,6 +95,16 @@ func TestCorpusConformance(t *testing.T) {
 		templates = append(templates, p)
 		byTemplate[p] = c.src
 		for _, f := range c.files {
+			lines, unguarded := referee.ArtifactLines(f.Data)
+			for _, l := range unguarded {
+				t.Errorf("%s: %s: an artifact variable is expanded without ${VAR:?...}: %s", c.src, f.Path, l)
+			}
+			for _, l := range lines {
+				if !seenCopy[l] {
+					seenCopy[l] = true
+					copies = append(copies, l)
+				}
+			}
 			kind := lint.Unknown
 			switch {
 			case strings.Contains(f.Path, "/buildspec-"):
@@ -110,6 +122,13 @@ func TestCorpusConformance(t *testing.T) {
 			}
 		}
 	}
+	// Every artifact copy, run with its variable unset, must fail and copy
+	// nothing (an unset $CODEBUILD_SRC_DIR_x once made "cp -R /. ." copy the
+	// root file system).
+	for _, l := range copies {
+		referee.RunUnsetArtifact(t, l)
+	}
+	t.Logf("artifact copies run with their variables unset: %d distinct commands", len(copies))
 	ratio := float64(len(templates)) / float64(len(all))
 	t.Logf("corpus: %d workflows, %d templates (%.1f%%), converted in %v", len(all), len(templates), 100*ratio, time.Since(start).Round(time.Millisecond))
 	if ratio < 0.95 {
