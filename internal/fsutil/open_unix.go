@@ -50,7 +50,7 @@ func readRegular(name string, limit int) ([]byte, int64, error) {
 		return nil, 0, &os.PathError{Op: "stat", Path: name, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, 0, notRegularError{unixFileMode(st.Mode)}
+		return nil, 0, notRegularError{unixFileMode(uint32(st.Mode))} // uint16 on darwin
 	}
 	size := st.Size
 	want := int64(limit) + 1
