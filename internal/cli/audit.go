@@ -11,9 +11,10 @@ import (
 )
 
 // runAudit is "convert audit": convert every workflow under PATH... to both
-// targets in memory and write the audit report into --out.
-func runAudit(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("convert audit", flag.ContinueOnError)
+// targets in memory and write the audit report into --out (prog is the
+// program name).
+func runAudit(prog string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(prog+" audit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", DefaultAuditOut, "directory for "+audit.SummaryFile+", "+audit.JSONFile+" and "+audit.CSVFile)
 	format := fs.String("format", "", "format of the summary printed to stdout: text (the Markdown summary table) or json (audit.json)")
@@ -22,7 +23,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return parseExit(err)
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "convert audit: give one or more PATHs (repositories, directories of repositories, or directories of workflow files)")
+		fmt.Fprintln(stderr, prog+" audit: give one or more PATHs (repositories, directories of repositories, or directories of workflow files)")
 		return ExitUsage
 	}
 	f := *format
@@ -31,25 +32,25 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		f = "text"
 	}
 	if f != "text" && f != "json" {
-		fmt.Fprintf(stderr, "convert audit: unknown --format %q (want text or json)\n", *format)
+		fmt.Fprintf(stderr, "%s audit: unknown --format %q (want text or json)\n", prog, *format)
 		return ExitUsage
 	}
 	opts := audit.Options{}
 	if *cfgPath != "" {
 		cfg, err := loadConfig(*cfgPath)
 		if err != nil {
-			fmt.Fprintf(stderr, "convert audit: %v\n", err)
+			fmt.Fprintf(stderr, "%s audit: %v\n", prog, err)
 			return ExitUsage
 		}
 		opts.Config = cfg
 	}
 	inputs, err := audit.Find(fs.Args())
 	if err != nil {
-		fmt.Fprintf(stderr, "convert audit: %v\n", err)
+		fmt.Fprintf(stderr, "%s audit: %v\n", prog, err)
 		return ExitUsage
 	}
 	if len(inputs) == 0 {
-		fmt.Fprintf(stderr, "convert audit: no workflow files in %s\n", strings.Join(fs.Args(), ", "))
+		fmt.Fprintf(stderr, "%s audit: no workflow files in %s\n", prog, strings.Join(fs.Args(), ", "))
 		return ExitUsage
 	}
 	if isTerminal(stderr) {
@@ -63,7 +64,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	rep := audit.Run(inputs, opts)
 	written, err := audit.Write(*out, rep)
 	if err != nil {
-		fmt.Fprintf(stderr, "convert audit: %v\n", err)
+		fmt.Fprintf(stderr, "%s audit: %v\n", prog, err)
 		return ExitUsage
 	}
 	for _, p := range written {
@@ -72,7 +73,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	if f == "json" {
 		b, err := audit.JSON(rep)
 		if err != nil {
-			fmt.Fprintf(stderr, "convert audit: %v\n", err)
+			fmt.Fprintf(stderr, "%s audit: %v\n", prog, err)
 			return ExitUsage
 		}
 		_, _ = stdout.Write(b)

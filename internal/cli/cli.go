@@ -24,7 +24,8 @@ const (
 	DefaultAuditOut        = "actionport-audit"
 )
 
-const usage = `convert translates GitHub Actions workflows for AWS.
+// usageText is the usage message of convert; usage renames the program.
+const usageText = `convert translates GitHub Actions workflows for AWS.
 
 Usage:
   convert codecatalyst [flags] [PATH...]   GitHub workflows -> DIR/<name>.yaml
@@ -49,6 +50,32 @@ diagnostic or --check found drift, 2 usage or I/O error (audit: 0 when the
 report was written, 2 otherwise).
 Run "convert SUBCOMMAND -h" for the flags of a subcommand.
 `
+
+// usage is the usage message of the program prog ("convert" or
+// "actionport"): usageText with prog in place of convert, the descriptions
+// still aligned in one column.
+func usage(prog string) string {
+	const name = "convert"
+	if prog == name {
+		return usageText
+	}
+	shift := len(prog) - len(name)
+	descColumn := strings.Repeat(" ", strings.Index(usageText, "GitHub workflows ->")-strings.Index(usageText, "  "+name+" codecatalyst"))
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(usageText, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  "+name+" "):
+			line = "  " + prog + line[2+len(name):]
+		case strings.HasPrefix(line, descColumn) && shift > 0:
+			line = strings.Repeat(" ", shift) + line
+		case strings.HasPrefix(line, descColumn) && shift < 0:
+			line = line[-shift:]
+		}
+		b.WriteString(line)
+	}
+	out := strings.Replace(b.String(), name+" translates", prog+" translates", 1)
+	return strings.Replace(out, `Run "`+name+` SUBCOMMAND -h"`, `Run "`+prog+` SUBCOMMAND -h"`, 1)
+}
 
 // CodeCatalyst is the CodeCatalyst emitter in the CLI's shape.
 func CodeCatalyst(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
@@ -92,46 +119,54 @@ func buildspecDir(out, workflow string) string {
 
 // Run executes the convert command and returns its exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
+	return RunAs("convert", args, stdout, stderr)
+}
+
+// RunAs is Run for the program named prog: the usage text, the version line,
+// the flag sets and the error messages name prog (cmd/convert is "convert",
+// cmd/actionport "actionport"). The lint subcommand's own messages keep
+// internal/lint's wording.
+func RunAs(prog string, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage(prog))
 		return ExitUsage
 	}
 	switch args[0] {
 	case "codecatalyst":
-		fs := flag.NewFlagSet("convert codecatalyst", flag.ContinueOnError)
+		fs := flag.NewFlagSet(prog+" codecatalyst", flag.ContinueOnError)
 		fs.SetOutput(stderr)
-		var c convertFlags
+		c := convertFlags{prog: prog}
 		c.register(fs, DefaultCodeCatalystOut)
 		if err := fs.Parse(args[1:]); err != nil {
 			return parseExit(err)
 		}
 		return runConvert(&c, fs.Args(), CodeCatalyst, stdout, stderr)
 	case "codepipeline":
-		return runCodePipeline(args[1:], stdout, stderr)
+		return runCodePipeline(prog, args[1:], stdout, stderr)
 	case "audit":
-		return runAudit(args[1:], stdout, stderr)
+		return runAudit(prog, args[1:], stdout, stderr)
 	case "lint":
 		return lint.RunLint(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage(prog))
 		return ExitOK
 	case "version", "--version", "-version":
 		if len(args) > 1 {
-			fmt.Fprintf(stderr, "convert %s takes no arguments\n", args[0])
+			fmt.Fprintf(stderr, "%s %s takes no arguments\n", prog, args[0])
 			return ExitUsage
 		}
-		fmt.Fprintf(stdout, "convert %s\n", version.String())
+		fmt.Fprintf(stdout, "%s %s\n", prog, version.String())
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "convert: unknown subcommand %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "%s: unknown subcommand %q\n\n%s", prog, args[0], usage(prog))
 	return ExitUsage
 }
 
-// runCodePipeline is "convert codepipeline".
-func runCodePipeline(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("convert codepipeline", flag.ContinueOnError)
+// runCodePipeline is "convert codepipeline" (prog is the program name).
+func runCodePipeline(prog string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(prog+" codepipeline", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var c convertFlags
+	c := convertFlags{prog: prog}
 	c.register(fs, DefaultCodePipelineOut)
 	var o codepipeline.Options
 	fs.StringVar(&o.ConnectionARN, "connection-arn", "", "ARN of the CodeConnections (CodeStar) connection to GitHub (default: a <CONNECTION_ARN> placeholder)")
@@ -146,26 +181,26 @@ func runCodePipeline(args []string, stdout, stderr io.Writer) int {
 		return parseExit(err)
 	}
 	if *stackName != "" && !*deployFlag {
-		fmt.Fprintln(stderr, "convert codepipeline: --stack-name needs --deploy")
+		fmt.Fprintln(stderr, prog+" codepipeline: --stack-name needs --deploy")
 		return ExitUsage
 	}
 	if *deployFlag {
 		if c.check || c.stdout {
-			fmt.Fprintln(stderr, "convert codepipeline: --deploy cannot be combined with --check or --stdout")
+			fmt.Fprintln(stderr, prog+" codepipeline: --deploy cannot be combined with --check or --stdout")
 			return ExitUsage
 		}
 		if o.ConnectionARN == "" || o.Repository == "" {
-			fmt.Fprintln(stderr, "convert codepipeline: --deploy needs --connection-arn and --repository (the template's source parameters)")
+			fmt.Fprintln(stderr, prog+" codepipeline: --deploy needs --connection-arn and --repository (the template's source parameters)")
 			return ExitUsage
 		}
 		if *stackName != "" {
 			files, err := FindWorkflows(pathsOrDefault(fs.Args()), false)
 			if err == nil && len(files) > 1 {
-				fmt.Fprintf(stderr, "convert codepipeline: --stack-name names one stack, but %d workflows were given; omit it to name each stack after its workflow\n", len(files))
+				fmt.Fprintf(stderr, "%s codepipeline: --stack-name names one stack, but %d workflows were given; omit it to name each stack after its workflow\n", prog, len(files))
 				return ExitUsage
 			}
 		}
-		c.deploy = deployer(*stackName, stderr)
+		c.deploy = deployer(prog, *stackName, stderr)
 	}
 	o.BuildspecDir = c.out
 	return runConvert(&c, fs.Args(), CodePipeline(o), stdout, stderr)

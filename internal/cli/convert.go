@@ -246,6 +246,8 @@ type converted struct {
 }
 
 type convertFlags struct {
+	// prog is the program name that starts the error messages.
+	prog                string
 	out, format, config string
 	// workflowsFrom are the --workflows-from copies of other repositories.
 	workflowsFrom        map[string]string
@@ -317,14 +319,17 @@ func tuneGC() (restore func()) {
 
 // runConvert is the shared body of the conversion subcommands.
 func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.Writer) int {
+	if c.prog == "" {
+		c.prog = "convert"
+	}
 	format := diagfmt.Auto(c.format)
 	if !diagfmt.Valid(format) {
-		fmt.Fprintf(stderr, "convert: unknown --format %q (want %s)\n", c.format, strings.Join(diagfmt.Formats, ", "))
+		fmt.Fprintf(stderr, "%s: unknown --format %q (want %s)\n", c.prog, c.format, strings.Join(diagfmt.Formats, ", "))
 		return ExitUsage
 	}
 	cfg, err := loadConfig(c.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "convert: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", c.prog, err)
 		return ExitUsage
 	}
 	for repo, dir := range c.workflowsFrom {
@@ -336,11 +341,11 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 	paths = pathsOrDefault(paths)
 	files, err := FindWorkflows(paths, false)
 	if err != nil {
-		fmt.Fprintf(stderr, "convert: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", c.prog, err)
 		return ExitUsage
 	}
 	if len(files) == 0 {
-		fmt.Fprintf(stderr, "convert: no workflow files (.yml, .yaml) in %s\n", strings.Join(paths, ", "))
+		fmt.Fprintf(stderr, "%s: no workflow files (.yml, .yaml) in %s\n", c.prog, strings.Join(paths, ", "))
 		return ExitUsage
 	}
 	defer tuneGC()()
@@ -370,7 +375,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 				continue
 			}
 			if err := w.WriteGenerated(dest, f.Data); err != nil {
-				fmt.Fprintf(&cv.msgs, "convert: %v\n", err)
+				fmt.Fprintf(&cv.msgs, "%s: %v\n", c.prog, err)
 				cv.writeFailed = true
 				continue
 			}
@@ -387,7 +392,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 	ConvertEach(files, cfg, em, process, func(cv *converted) {
 		r := cv.Result
 		if r.Err != nil {
-			fmt.Fprintf(stderr, "convert: %v\n", r.Err)
+			fmt.Fprintf(stderr, "%s: %v\n", c.prog, r.Err)
 			code = max(code, ExitUsage)
 			return
 		}
@@ -416,11 +421,11 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		}
 	})
 	if err := diagfmt.Write(stderr, format, all); err != nil {
-		fmt.Fprintf(stderr, "convert: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", c.prog, err)
 		return ExitUsage
 	}
 	if drift {
-		fmt.Fprintln(stderr, "convert: generated files are out of date or were edited; run the conversion again without --check")
+		fmt.Fprintln(stderr, c.prog+": generated files are out of date or were edited; run the conversion again without --check")
 		code = max(code, ExitDiag)
 	}
 	return code

@@ -30,9 +30,10 @@ var newCFN = func(ctx context.Context) (deploy.API, error) {
 
 // deployer returns the --deploy hook of convert codepipeline: it deploys each
 // workflow's template.yaml as the stack stackName (default: the workflow's
-// base name, which pipeline.json's project names assume). A workflow whose
+// base name, which pipeline.json's project names assume); prog is the program
+// name that starts its messages. A workflow whose
 // conversion needed an error diagnostic is not deployed.
-func deployer(stackName string, stderr io.Writer) func(r Result) int {
+func deployer(prog, stackName string, stderr io.Writer) func(r Result) int {
 	return func(r Result) int {
 		var templates []emit.File
 		for _, f := range r.Files {
@@ -44,11 +45,11 @@ func deployer(stackName string, stderr io.Writer) func(r Result) int {
 			return ExitOK
 		}
 		if r.Diags.HasErrors() {
-			fmt.Fprintf(stderr, "convert: %s: not deployed: the conversion reported errors; fix them (or the workflow) and convert again\n", r.Path)
+			fmt.Fprintf(stderr, "%s: %s: not deployed: the conversion reported errors; fix them (or the workflow) and convert again\n", prog, r.Path)
 			return ExitDiag
 		}
 		if stackName != "" && len(templates) > 1 {
-			fmt.Fprintf(stderr, "convert: %s: not deployed: it converts to %d pipelines (one per event), and --stack-name names one stack; omit it\n", r.Path, len(templates))
+			fmt.Fprintf(stderr, "%s: %s: not deployed: it converts to %d pipelines (one per event), and --stack-name names one stack; omit it\n", prog, r.Path, len(templates))
 			return ExitUsage
 		}
 		for _, t := range templates {
@@ -57,7 +58,7 @@ func deployer(stackName string, stderr io.Writer) func(r Result) int {
 				// The name the template's projects and pipeline.json assume.
 				stack = codepipeline.StackName(path.Dir(t.Path))
 			}
-			if code := deployOne(stack, t.Data, stderr); code != ExitOK {
+			if code := deployOne(prog, stack, t.Data, stderr); code != ExitOK {
 				return code
 			}
 		}
@@ -66,16 +67,16 @@ func deployer(stackName string, stderr io.Writer) func(r Result) int {
 }
 
 // deployOne creates or updates one stack from a template.
-func deployOne(stack string, tmpl []byte, stderr io.Writer) int {
+func deployOne(prog, stack string, tmpl []byte, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), DeployTimeout)
 	defer cancel()
 	client, err := newCFN(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
+		fmt.Fprintf(stderr, "%s: deploying %s: %v\n", prog, stack, err)
 		return ExitUsage
 	}
 	if err := deploy.Deploy(ctx, client, stack, string(tmpl), nil, stderr); err != nil {
-		fmt.Fprintf(stderr, "convert: deploying %s: %v\n", stack, err)
+		fmt.Fprintf(stderr, "%s: deploying %s: %v\n", prog, stack, err)
 		return ExitDiag
 	}
 	return ExitOK
