@@ -662,6 +662,7 @@ func (r *ccRun) action(ctx context.Context, run *ccWorkflowRun, a *ccAction) (bo
 			return false, ctx.Err()
 		}
 		if actx.Err() != nil {
+			r.res.TimedOut = append(r.res.TimedOut, a.Name)
 			return fail("timed out after %s", timeout)
 		}
 		return false, err

@@ -105,6 +105,11 @@ func (r *cpRun) fail(pipeline, what, why string) {
 		s += "/" + what
 	}
 	r.res.Failed = append(r.res.Failed, s+": "+why)
+	// Every time limit of the driver ("timed out or was cancelled", "timed
+	// out (the build ran out of time)") says so in its reason.
+	if strings.Contains(why, "timed out") {
+		r.res.TimedOut = append(r.res.TimedOut, s)
+	}
 }
 
 // pipeline decides whether one generated pipeline starts for the event and

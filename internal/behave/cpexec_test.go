@@ -979,4 +979,7 @@ func TestCodePipelineBuildTimeout(t *testing.T) {
 	cpDontWantOutput(t, res, "not reached")
 	cpWantFailed(t, res, "slow/build: ")
 	cpWantFailed(t, res, "timed out")
+	if len(res.TimedOut) != 1 || res.TimedOut[0] != "slow/build" {
+		t.Errorf("TimedOut = %q, want [slow/build]: a build stopped at the executor's limit must be told from a failing one", res.TimedOut)
+	}
 }

@@ -69,6 +69,9 @@ type TargetResult struct {
 	Ran []string
 	// Failed describes each action that failed ("pipeline/action: why").
 	Failed []string
+	// TimedOut names the actions or builds the executor stopped at its own
+	// time limit; their missing steps say nothing about the conversion.
+	TimedOut []string
 	// Log is a readable account of the run, for reports.
 	Log string
 }

@@ -146,3 +146,31 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestReportRerun(t *testing.T) {
+	results := []Result{{Workflow: "a.yml", Pairs: []Pair{
+		{Workflow: "a.yml", Event: "push main", Target: CodePipeline, Status: Same, FirstRun: "job x ran in the source but not in the conversion"},
+		{Workflow: "a.yml", Event: "push main", Target: CodeCatalyst, Status: Diff, Detail: "job y differs"},
+	}}}
+	if !results[0].CleanDiff() {
+		t.Error("CleanDiff() = false for a DIFF without error diagnostics")
+	}
+	results[0].Pairs[1].Errors = []string{"e"}
+	if results[0].CleanDiff() {
+		t.Error("CleanDiff() = true though every DIFF has an error diagnostic")
+	}
+	var b strings.Builder
+	WriteReport(&b, results)
+	for _, want := range []string{
+		"## Differed once",
+		"- a.yml, push main, codepipeline: SAME the second time; the first run: job x ran in the source but not in the conversion",
+		"- a.yml, push main, codecatalyst: job y differs",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, b.String())
+		}
+	}
+	if got := Count(results)[CodePipeline]; got.Same != 1 || got.Diff != 0 {
+		t.Errorf("codepipeline totals = %+v, want the second run's SAME", got)
+	}
+}

@@ -103,6 +103,17 @@ func WriteReport(w io.Writer, results []Result) {
 	for _, r := range slow[:min(10, len(slow))] {
 		fmt.Fprintf(w, "- %s: %s, %d pairs\n", r.Workflow, r.Took.Round(100*time.Millisecond), len(r.Pairs))
 	}
+	var flaky []string
+	for _, r := range results {
+		for _, p := range r.Pairs {
+			if p.FirstRun != "" {
+				flaky = append(flaky, fmt.Sprintf("- %s, %s, %s: %s the second time; the first run: %s", p.Workflow, p.Event, p.Target, p.Status, p.FirstRun))
+			}
+		}
+	}
+	if len(flaky) > 0 {
+		fmt.Fprintf(w, "\n## Differed once (run again: the second result counts)\n\n%s\n", strings.Join(flaky, "\n"))
+	}
 	fmt.Fprintf(w, "\n## DIFF\n\n")
 	for _, r := range results {
 		for _, p := range r.Pairs {

@@ -131,6 +131,15 @@ func TestBehaviour(t *testing.T) {
 	}
 	close(next)
 	wg.Wait()
+	// A DIFF in a workflow converted without an error fails the suite. Run
+	// such a workflow once more, alone, so that a run starved by the
+	// loaded machine (the suite shares two cores with the other packages'
+	// tests) does not count as behaviour; the report lists both results.
+	for i := range inputs {
+		if results[i].CleanDiff() {
+			results[i] = s.Rerun(context.Background(), inputs[i], results[i])
+		}
+	}
 
 	report := os.Getenv("BEHAVE_REPORT")
 	if report == "" {
