@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,19 +101,44 @@ func TestDockerfile(t *testing.T) {
 	}
 }
 
-// TestActionMetadata checks action.yml: a docker action on the Dockerfile,
-// with exactly the inputs the program reads and the outputs it sets.
+// actionMeta is the part of an action.yml the tests compare.
+type actionMeta struct {
+	Inputs map[string]struct {
+		Description, Default string
+		Required             bool
+	} `yaml:"inputs"`
+	Outputs map[string]struct{ Description string } `yaml:"outputs"`
+	Runs    struct{ Using, Image string }           `yaml:"runs"`
+}
+
+func readMeta(t *testing.T, rel string) actionMeta {
+	t.Helper()
+	var meta actionMeta
+	if err := yaml.Unmarshal([]byte(read(t, rel)), &meta); err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return meta
+}
+
+// releaseVersion is the VERSION file: the release the repository's
+// action.yml runs the image of (the release workflow refuses a tag that
+// differs).
+func releaseVersion(t *testing.T) string {
+	t.Helper()
+	v := strings.TrimSpace(read(t, "VERSION"))
+	if !regexp.MustCompile(`^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`).MatchString(v) {
+		t.Fatalf("VERSION %q is not vMAJOR.MINOR.PATCH[-PRE]", v)
+	}
+	return v
+}
+
+// TestActionMetadata checks action.yml: a docker action on the released
+// image of VERSION, with exactly the inputs the program reads and the
+// outputs it sets.
 func TestActionMetadata(t *testing.T) {
-	var meta struct {
-		Inputs  map[string]struct{ Required bool } `yaml:"inputs"`
-		Outputs map[string]any                     `yaml:"outputs"`
-		Runs    struct{ Using, Image string }      `yaml:"runs"`
-	}
-	if err := yaml.Unmarshal([]byte(read(t, "action.yml")), &meta); err != nil {
-		t.Fatal(err)
-	}
-	if meta.Runs.Using != "docker" || meta.Runs.Image != "Dockerfile" {
-		t.Errorf("runs = %+v", meta.Runs)
+	meta := readMeta(t, "action.yml")
+	if want := "docker://ghcr.io/actionport/actionport:" + releaseVersion(t); meta.Runs.Using != "docker" || meta.Runs.Image != want {
+		t.Errorf("runs = %+v, want using docker, image %s (the VERSION file)", meta.Runs, want)
 	}
 	src := read(t, "internal/cdkaction/config.go") + read(t, "internal/cdkaction/run.go")
 	used := map[string]bool{}
@@ -158,6 +185,66 @@ func TestActionMetadata(t *testing.T) {
 	}
 	if len(meta.Outputs) != 8 {
 		t.Errorf("action.yml declares %d outputs, want the 8 the program sets", len(meta.Outputs))
+	}
+}
+
+// TestFromSourceAction checks actions/cdk-from-source: the same inputs and
+// outputs as action.yml, on the repository's Dockerfile (the runner builds it
+// with its directory, the repository root, as the context).
+func TestFromSourceAction(t *testing.T) {
+	const rel = "actions/cdk-from-source/action.yml"
+	src, meta := readMeta(t, rel), readMeta(t, "action.yml")
+	if src.Runs.Using != "docker" || src.Runs.Image != "../../Dockerfile" {
+		t.Errorf("%s: runs = %+v, want using docker, image ../../Dockerfile", rel, src.Runs)
+	}
+	df := filepath.Join(root, filepath.Dir(rel), filepath.FromSlash(src.Runs.Image))
+	if filepath.Clean(df) != filepath.Join(root, "Dockerfile") {
+		t.Errorf("%s: image %s is not the repository's Dockerfile", rel, src.Runs.Image)
+	}
+	if _, err := os.Stat(df); err != nil {
+		t.Errorf("%s: %v", rel, err)
+	}
+	if len(src.Inputs) == 0 || !reflect.DeepEqual(src.Inputs, meta.Inputs) {
+		t.Errorf("%s: inputs differ from action.yml's:\n%+v\n%+v", rel, src.Inputs, meta.Inputs)
+	}
+	if len(src.Outputs) == 0 || !reflect.DeepEqual(src.Outputs, meta.Outputs) {
+		t.Errorf("%s: outputs differ from action.yml's:\n%+v\n%+v", rel, src.Outputs, meta.Outputs)
+	}
+}
+
+// TestSelfTestBuildsFromSource: the self-test runs the action built from the
+// pull request's Dockerfile, not the released image action.yml names, and
+// runs when either definition changes.
+func TestSelfTestBuildsFromSource(t *testing.T) {
+	var wf struct {
+		On struct {
+			PullRequest struct{ Paths []string } `yaml:"pull_request"`
+		} `yaml:"on"`
+		Jobs map[string]struct {
+			Steps []struct{ Uses string }
+		}
+	}
+	if err := yaml.Unmarshal([]byte(read(t, ".github/workflows/action-selftest.yml")), &wf); err != nil {
+		t.Fatal(err)
+	}
+	local := 0
+	for name, job := range wf.Jobs {
+		for _, st := range job.Steps {
+			if strings.HasPrefix(st.Uses, "./") {
+				local++
+				if st.Uses != "./actions/cdk-from-source" {
+					t.Errorf("job %s uses %s, want ./actions/cdk-from-source", name, st.Uses)
+				}
+			}
+		}
+	}
+	if local < 2 {
+		t.Errorf("self-test runs the local action %d times, want the deploy/diff and the credentials-only run", local)
+	}
+	for _, p := range []string{"action.yml", "actions/cdk-from-source/**", "Dockerfile", "cmd/action/**"} {
+		if !slices.Contains(wf.On.PullRequest.Paths, p) {
+			t.Errorf("self-test does not run on changes to %s", p)
+		}
 	}
 }
 
