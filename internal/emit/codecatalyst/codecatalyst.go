@@ -89,6 +89,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		cfg = config.Default()
 	}
 	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
+		w = emit.PropagateSkips(w, nil)
 		e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
 			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
 		root := e.workflow()

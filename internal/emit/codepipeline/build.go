@@ -8,6 +8,7 @@ import (
 	"github.com/actionport/actionport/internal/yamlnode"
 
 	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
 )
@@ -115,12 +116,20 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		jobIf = s.refs.condExpr(j.If)
 		e.jobIfInBuild(j)
 	}
+	// Jobs that need this one skip unless it ran (emit.PropagateSkips): the
+	// GitHub runner cannot export the step output that says so, so the
+	// condition is also evaluated in pre_build and the output set in
+	// post_build from its result.
+	ranOutput := slices.ContainsFunc(j.Outputs, func(o ir.Output) bool { return o.Name == emit.RanOutput })
+	if ranOutput {
+		s.pre = append(s.pre, command{text: r.Prelude(), comment: "# actionport: the job condition, for the jobs that need this one"})
+	}
 	var dropped []ir.Dropped
 	dropped = append(dropped, j.Dropped...)
 	base := firstEnv(dynamic)
 	baseText := make([]*string, len(base))
 	for i, st := range j.Steps {
-		if st.Runtime != nil {
+		if st.Runtime != nil || ranOutput && st.ID == emit.RanOutput {
 			continue
 		}
 		n := e.mappingCap(8) // name, id, if, uses/run, with/shell, working-directory, env, ...
@@ -200,6 +209,11 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		var b strings.Builder
 		b.WriteString("# actionport: job outputs")
 		for _, o := range j.Outputs {
+			if o.Name == emit.RanOutput {
+				fmt.Fprintf(&b, "\nexport %s=\"$([ -e \"$AP_STATE/skip\" ] || echo true)\"", shell.EnvName(o.Name))
+				s.exported = append(s.exported, shell.EnvName(o.Name))
+				continue
+			}
 			for _, ref := range o.Value.Refs() {
 				if ref.Kind == ir.RefStepOutput || ref.Kind == ir.RefStepOutcome {
 					e.d.add(RuleOutputs, diag.Error, o.Pos, "job output %q reads %s, which a GitHub step run by CodeBuild cannot export; the output is empty. Write the value to a file in the step and export it in a post_build command", o.Name, ref.Source)
@@ -317,8 +331,11 @@ func (e *emitter) jobIfInBuild(j *ir.Job) {
 		e.d.add(RuleJobIf, diag.Error, j.If.Pos, "job condition %q is evaluated inside the build, after the approval of environment %q: every run waits for an approval, also when the job then does nothing. Only conditions on the branch (github.ref, github.ref_name) can be checked before the approval", j.If.Source, j.Environment.Name)
 		return
 	}
+	if emit.OnlyGuards(j.If) {
+		return // skips like its needs did (emit.PropagateSkips)
+	}
 	for _, d := range e.w.Jobs {
-		if slices.Contains(d.Needs, j.Key) && (d.If == nil || !d.If.HasStatus()) {
+		if slices.Contains(d.Needs, j.Key) && (d.If == nil || !d.If.HasStatus()) && !emit.Guarded(d, j.Key) {
 			e.d.add(RuleJobIf, diag.Error, j.If.Pos, "job condition %q is evaluated inside the build: when it is false, the action still succeeds, so job %q, which needs it, runs where GitHub skips it. Only conditions on the branch (github.ref, github.ref_name) become stage conditions", j.If.Source, d.ID)
 			return
 		}

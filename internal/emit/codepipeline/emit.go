@@ -71,8 +71,19 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) { return emitOne(w, opts) })
 }
 
+// stageChecked reports a job condition a stage entry rule checks (see
+// entryRules): a false one skips the stage and the stages of its dependents.
+func stageChecked(j *ir.Job) bool {
+	if j.If == nil || j.If.HasStatus() {
+		return false
+	}
+	_, ok := branchRules(j.If)
+	return ok
+}
+
 // emitOne converts one (specialized) workflow.
 func emitOne(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	w = emit.PropagateSkips(w, stageChecked)
 	e := newEmitter(w, opts)
 	defer e.release()
 	p, ok := e.model()
