@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/actionport/actionport/internal/backoff"
 )
 
 // fakeSTS is an in-memory STSClient: web-identity calls fail with webErrs
@@ -27,6 +29,8 @@ type fakeSTS struct {
 	noUser   bool // answer without AssumedRoleUser
 	calls    map[string]int
 	sessions int
+	webIn    []*sts.AssumeRoleWithWebIdentityInput
+	roleIn   []*sts.AssumeRoleInput
 }
 
 func newFakeSTS() *fakeSTS { return &fakeSTS{calls: map[string]int{}} }
@@ -56,6 +60,7 @@ func (f *fakeSTS) user(roleARN, session string) *types.AssumedRoleUser {
 
 func (f *fakeSTS) AssumeRoleWithWebIdentity(_ context.Context, in *sts.AssumeRoleWithWebIdentityInput, _ ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
 	f.calls["AssumeRoleWithWebIdentity"]++
+	f.webIn = append(f.webIn, in)
 	if len(f.webErrs) > 0 {
 		err := f.webErrs[0]
 		f.webErrs = f.webErrs[1:]
@@ -66,6 +71,7 @@ func (f *fakeSTS) AssumeRoleWithWebIdentity(_ context.Context, in *sts.AssumeRol
 
 func (f *fakeSTS) AssumeRole(_ context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
 	f.calls["AssumeRole"]++
+	f.roleIn = append(f.roleIn, in)
 	return &sts.AssumeRoleOutput{Credentials: f.creds(), AssumedRoleUser: f.user(aws.ToString(in.RoleArn), aws.ToString(in.RoleSessionName))}, nil
 }
 
@@ -87,7 +93,7 @@ const (
 )
 
 func testOptions() Options {
-	return Options{RoleARN: testRole, SessionName: "sess", DurationSeconds: 3600, Backoff: time.Millisecond}
+	return Options{RoleARN: testRole, SessionName: "sess", DurationSeconds: 3600, Retry: backoff.Policy{Attempts: 3, First: time.Millisecond}}
 }
 
 // TestAssumeRetryLog checks the retry warning names what failed: the AWS

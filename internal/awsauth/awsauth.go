@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/actionport/actionport/internal/backoff"
 )
 
 // MaxChainedDuration is STS's limit for a session from role chaining.
@@ -32,18 +35,34 @@ type STSClient interface {
 // an unsigned client (for AssumeRoleWithWebIdentity).
 type ClientFactory func(creds aws.CredentialsProvider) STSClient
 
+// ClientOptions override parts of the SDK configuration for STS.
+type ClientOptions struct {
+	// Endpoint, when set, is the STS clients' BaseEndpoint (the sts-endpoint
+	// input); it wins over AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+	Endpoint string
+	// HTTPClient, when set, sends the STS requests (e.g. through the
+	// http-proxy input's proxy).
+	HTTPClient *http.Client
+}
+
 // NewClientFactory builds STS clients from cfg (region, endpoint overrides
-// such as AWS_ENDPOINT_URL_STS, HTTP client). The SDK's own retries are off:
-// Assume classifies errors and retries itself.
-func NewClientFactory(cfg aws.Config) ClientFactory {
+// such as AWS_ENDPOINT_URL_STS, HTTP client) and o. The SDK's own retries are
+// off: Assume classifies errors and retries itself, under Options.Retry.
+func NewClientFactory(cfg aws.Config, o ClientOptions) ClientFactory {
 	return func(creds aws.CredentialsProvider) STSClient {
-		return sts.NewFromConfig(cfg, func(o *sts.Options) {
+		return sts.NewFromConfig(cfg, func(so *sts.Options) {
 			if creds == nil {
-				o.Credentials = aws.AnonymousCredentials{}
+				so.Credentials = aws.AnonymousCredentials{}
 			} else {
-				o.Credentials = creds
+				so.Credentials = creds
 			}
-			o.Retryer = aws.NopRetryer{}
+			so.Retryer = aws.NopRetryer{}
+			if o.Endpoint != "" {
+				so.BaseEndpoint = aws.String(o.Endpoint)
+			}
+			if o.HTTPClient != nil {
+				so.HTTPClient = o.HTTPClient
+			}
 		})
 	}
 }
@@ -61,8 +80,15 @@ type Options struct {
 	SessionTags     []types.Tag // sent on chain hops only; nil when session-tags is off
 	AllowedAccounts []string    // final account must be one of these when not empty
 	MaskAccountID   bool
-	Attempts        int           // tries per call (default 3)
-	Backoff         time.Duration // first wait between tries, doubling (default 1 s)
+	// Policy (an inline session policy, compact JSON) and PolicyARNs
+	// (managed session policies) are sent on the final hop only: the
+	// AssumeRoleWithWebIdentity call without a chain, else the last
+	// AssumeRole. Empty means none.
+	Policy     string
+	PolicyARNs []string
+	// Retry governs every STS call (zero fields: the backoff package's
+	// defaults). Only errors Classify does not call Fatal are retried.
+	Retry backoff.Policy
 }
 
 // Hooks lets the caller mask secrets and log, in that order.
@@ -92,12 +118,7 @@ type Result struct {
 // moment it arrives, before anything else is logged.
 func Assume(ctx context.Context, o Options, newClient ClientFactory, token TokenSource, h Hooks) (*Result, error) {
 	h = h.withDefaults()
-	if o.Attempts <= 0 {
-		o.Attempts = 3
-	}
-	if o.Backoff <= 0 {
-		o.Backoff = time.Second
-	}
+	o.Retry = o.Retry.WithDefaults()
 	if err := ValidateRoleARN(o.RoleARN); err != nil {
 		return nil, fmt.Errorf("role-to-assume: %w", err)
 	}
@@ -113,7 +134,8 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 	}
 	anon := newClient(nil)
 	var out *sts.AssumeRoleWithWebIdentityOutput
-	err = retry(ctx, o.Attempts, o.Backoff, h, "sts:AssumeRoleWithWebIdentity", func(fresh bool) error {
+	finalOIDC := len(o.Chain) == 0
+	err = retry(ctx, o.Retry, h, "sts:AssumeRoleWithWebIdentity", func(fresh bool) error {
 		if fresh {
 			t, err := token(ctx)
 			if err != nil {
@@ -121,16 +143,25 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 			}
 			tok = t
 		}
-		var err error
-		out, err = anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+		in := &sts.AssumeRoleWithWebIdentityInput{
 			RoleArn:          aws.String(o.RoleARN),
 			RoleSessionName:  aws.String(o.SessionName),
 			WebIdentityToken: aws.String(tok),
 			DurationSeconds:  aws.Int32(o.DurationSeconds),
-		})
+		}
+		if finalOIDC {
+			in.Policy, in.PolicyArns = o.sessionPolicies()
+		}
+		var err error
+		out, err = anon.AssumeRoleWithWebIdentity(ctx, in)
 		return err
 	})
 	if err != nil {
+		if finalOIDC {
+			if perr := explainSessionPolicy(err, "sts:AssumeRoleWithWebIdentity", o.RoleARN); perr != nil {
+				return nil, perr
+			}
+		}
 		return nil, ExplainWebIdentity(err, o.RoleARN, tok, o.DurationSeconds)
 	}
 	creds, err := take(out.Credentials, h)
@@ -149,7 +180,8 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 			h.Warn("%s", warning)
 		}
 		prev := o.RoleARN
-		for _, arn := range o.Chain {
+		for i, arn := range o.Chain {
+			last := i == len(o.Chain)-1
 			if o.MaskAccountID {
 				h.Mask(AccountFromARN(arn))
 			}
@@ -165,13 +197,21 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 			if len(o.SessionTags) > 0 {
 				in.Tags = o.SessionTags
 			}
+			if last {
+				in.Policy, in.PolicyArns = o.sessionPolicies()
+			}
 			var ar *sts.AssumeRoleOutput
-			err := retry(ctx, o.Attempts, o.Backoff, h, "sts:AssumeRole", func(bool) error {
+			err := retry(ctx, o.Retry, h, "sts:AssumeRole", func(bool) error {
 				var err error
 				ar, err = client.AssumeRole(ctx, in)
 				return err
 			})
 			if err != nil {
+				if last {
+					if perr := explainSessionPolicy(err, "sts:AssumeRole", arn); perr != nil {
+						return nil, perr
+					}
+				}
 				return nil, ExplainChainHop(err, HopInfo{From: prev, To: arn, ExternalID: o.ExternalID != "", Tags: len(in.Tags) > 0, Duration: d})
 			}
 			creds, err = take(ar.Credentials, h)
@@ -192,7 +232,7 @@ func Assume(ctx context.Context, o Options, newClient ClientFactory, token Token
 	} else {
 		client := newClient(credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
 		var id *sts.GetCallerIdentityOutput
-		err = retry(ctx, o.Attempts, o.Backoff, h, "sts:GetCallerIdentity", func(bool) error {
+		err = retry(ctx, o.Retry, h, "sts:GetCallerIdentity", func(bool) error {
 			var err error
 			id, err = client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 			return err
@@ -241,17 +281,26 @@ func take(c *types.Credentials, h Hooks) (Credentials, error) {
 	return out, nil
 }
 
-func retry(ctx context.Context, attempts int, backoff time.Duration, h Hooks, what string, call func(freshToken bool) error) error {
+// sessionPolicies returns the final hop's Policy and PolicyArns fields.
+func (o Options) sessionPolicies() (*string, []types.PolicyDescriptorType) {
+	var policy *string
+	if o.Policy != "" {
+		policy = aws.String(o.Policy)
+	}
+	var arns []types.PolicyDescriptorType
+	for _, a := range o.PolicyARNs {
+		arns = append(arns, types.PolicyDescriptorType{Arn: aws.String(a)})
+	}
+	return policy, arns
+}
+
+func retry(ctx context.Context, p backoff.Policy, h Hooks, what string, call func(freshToken bool) error) error {
+	attempts := p.Attempts
 	fresh := false
 	var err error
 	for i := range attempts {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), err)
-			case <-time.After(backoff):
-			}
-			backoff *= 2
+		if werr := p.Wait(ctx, i, what, err); werr != nil {
+			return werr
 		}
 		err = call(fresh)
 		if err == nil {
@@ -269,8 +318,18 @@ func retry(ctx context.Context, attempts int, backoff time.Duration, h Hooks, wh
 			h.Warn("%s failed (%s), trying again (%d/%d)", what, DescribeFailure(err), i+2, attempts)
 		}
 	}
-	return err
+	return &Exhausted{Tries: attempts, Err: err}
 }
+
+// Exhausted wraps the last error of a call that failed with a retryable
+// error on every one of its Tries; its message is the last error's.
+type Exhausted struct {
+	Tries int
+	Err   error
+}
+
+func (e *Exhausted) Error() string { return e.Err.Error() }
+func (e *Exhausted) Unwrap() error { return e.Err }
 
 // ChainDuration caps a chained hop's duration at one hour, STS's limit for
 // role chaining, and says so in a warning when it had to.

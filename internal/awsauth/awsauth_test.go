@@ -84,6 +84,10 @@ func TestClassify(t *testing.T) {
 		{"access denied", apiErr("AccessDenied", "Not authorized"), Fatal},
 		{"validation", apiErr("ValidationError", "1 hour session limit"), Fatal},
 		{"network", &smithy.OperationError{ServiceID: "STS", Err: errors.New("connection refused")}, Retry},
+		{"HTTP 500 with an unlisted code", sdkErr(500, &smithy.GenericAPIError{Code: "InternalError", Message: "x"}), Retry},
+		{"HTTP 503 undecodable", sdkErr(503, &smithy.DeserializationError{Err: errors.New("html")}), Retry},
+		{"HTTP 429", sdkErr(429, &smithy.GenericAPIError{Code: "SlowDown"}), Retry},
+		{"HTTP 403 access denied", sdkErr(403, &smithy.GenericAPIError{Code: "AccessDenied"}), Fatal},
 		{"plain", errors.New("boom"), Fatal},
 		{"nil", nil, Fatal},
 	}

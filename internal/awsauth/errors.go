@@ -73,14 +73,18 @@ func errorMessage(err error) string {
 	return err.Error()
 }
 
-// Classify sorts STS errors: IdP communication errors and throttling are
-// retried; an InvalidIdentityToken about the verification key (STS could not
+// Classify sorts STS errors: HTTP 5xx and 429 answers, IdP communication
+// errors and throttling are retried; an InvalidIdentityToken about the verification key (STS could not
 // fetch the provider's JWKS) is retried with a fresh token; everything else,
 // AccessDenied and validation errors included, fails fast. Errors with no AWS
 // error code (network failures) are retried.
 func Classify(err error) Class {
 	if err == nil {
 		return Fatal
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && (re.HTTPStatusCode() >= 500 || re.HTTPStatusCode() == 429) {
+		return Retry // the server's trouble, whatever the code says
 	}
 	code := ErrorCode(err)
 	switch code {
@@ -130,9 +134,42 @@ func ExplainWebIdentity(err error, roleARN, token string, duration int32) error 
 		return fmt.Errorf("the OIDC token's audience %q is not a client ID of the account's IAM OIDC provider; set the action's `audience` input to the provider's client ID (default sts.amazonaws.com): %w",
 			claims.Audience.String(), err)
 	case Classify(err) != Fatal:
-		return fmt.Errorf("sts:AssumeRoleWithWebIdentity into %s kept failing after retries: %w", roleARN, err)
+		return fmt.Errorf("sts:AssumeRoleWithWebIdentity into %s %s: %w", roleARN, describeTries(err), err)
 	}
 	return fmt.Errorf("sts:AssumeRoleWithWebIdentity into %s: %w", roleARN, err)
+}
+
+// describeTries says how often a retryable failure was tried, for the final
+// error: "kept failing after N tries", or "failed (1 try: disable-retry is
+// true or retry-max-attempts is 1)".
+func describeTries(err error) string {
+	var ex *Exhausted
+	if !errors.As(err, &ex) {
+		return "kept failing after retries"
+	}
+	if ex.Tries == 1 {
+		return "failed (1 try: disable-retry is true or retry-max-attempts is 1)"
+	}
+	return fmt.Sprintf("kept failing after %d tries", ex.Tries)
+}
+
+// explainSessionPolicy explains an error STS gave because of the session
+// policies sent on the final hop (op into roleARN), or returns nil.
+func explainSessionPolicy(err error, op, roleARN string) error {
+	code := ErrorCode(err)
+	switch code {
+	case "PackedPolicyTooLarge", "PackedPolicyTooLargeException":
+		return fmt.Errorf("%s into %s: the session policies (inline-session-policy, managed-session-policies) and session tags together are too large for STS once packed; shorten inline-session-policy or send fewer policy ARNs: %w",
+			op, roleARN, err)
+	case "MalformedPolicyDocument", "MalformedPolicyDocumentException":
+		return fmt.Errorf("%s into %s: STS rejected inline-session-policy as a policy document (%s); it must be an IAM policy with Version and Statement: %w",
+			op, roleARN, errorMessage(err), err)
+	}
+	if code == "ValidationError" && strings.Contains(strings.ToLower(errorMessage(err)), "policy") {
+		return fmt.Errorf("%s into %s: STS rejected the session policies (inline-session-policy, managed-session-policies): %s: %w",
+			op, roleARN, errorMessage(err), err)
+	}
+	return nil
 }
 
 // HopInfo describes one chained sts:AssumeRole call for error messages.

@@ -5,6 +5,7 @@ package cdkaction
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/actionport/actionport/internal/awsauth"
+	"github.com/actionport/actionport/internal/backoff"
 	"github.com/actionport/actionport/internal/cdk"
 	"github.com/actionport/actionport/internal/ghactions"
 )
@@ -22,16 +24,29 @@ const CommandNone = "none"
 
 // Config holds the action's parsed inputs.
 type Config struct {
-	RoleToAssume      string
-	RoleChain         []string
-	Region            string
-	Audience          string
-	SessionName       string
-	Duration          int
-	ExternalID        string
-	SessionTags       bool
-	AllowedAccounts   []string
-	MaskAccountID     bool
+	RoleToAssume    string
+	RoleChain       []string
+	Region          string
+	Audience        string
+	SessionName     string
+	Duration        int
+	ExternalID      string
+	SessionTags     bool
+	AllowedAccounts []string
+	MaskAccountID   bool
+	// RetryAttempts is how often the token request and each STS call are
+	// tried: retry-max-attempts (default 12), or 1 with disable-retry.
+	RetryAttempts int
+	DisableRetry  bool
+	// SessionPolicy (inline-session-policy, compacted JSON) and
+	// SessionPolicyARNs (managed-session-policies) go on the final hop.
+	SessionPolicy     string
+	SessionPolicyARNs []string
+	// HTTPProxy (http-proxy) carries the token request and the STS calls
+	// when set.
+	HTTPProxy *url.URL
+	// STSEndpoint (sts-endpoint) is the STS clients' endpoint when set.
+	STSEndpoint       string
 	Command           string
 	Stacks            []string
 	WorkingDirectory  string
@@ -115,6 +130,31 @@ func LoadConfig(r *ghactions.Runner) (Config, error) {
 	if c.MaskAccountID, err = r.InputBool("mask-aws-account-id", false); err != nil {
 		return c, err
 	}
+	if c.RetryAttempts, err = r.InputInt("retry-max-attempts", backoff.DefaultAttempts); err != nil {
+		return c, err
+	}
+	if c.RetryAttempts < 1 {
+		return c, fmt.Errorf("retry-max-attempts must be 1 or more (tries in all, the first included), got %d", c.RetryAttempts)
+	}
+	if c.DisableRetry, err = r.InputBool("disable-retry", false); err != nil {
+		return c, err
+	}
+	if c.DisableRetry { // as in configure-aws-credentials, it wins over retry-max-attempts
+		c.RetryAttempts = 1
+	}
+	if c.SessionPolicy, err = awsauth.ParseSessionPolicy(r.Input("inline-session-policy")); err != nil {
+		return c, err
+	}
+	c.SessionPolicyARNs = r.InputLines("managed-session-policies")
+	if err := awsauth.ValidatePolicyARNs(c.SessionPolicyARNs); err != nil {
+		return c, err
+	}
+	if c.HTTPProxy, err = parseProxy(r.Input("http-proxy")); err != nil {
+		return c, err
+	}
+	if c.STSEndpoint, err = parseSTSEndpoint(r.Input("sts-endpoint")); err != nil {
+		return c, err
+	}
 	c.Command = r.InputOr("command", CommandNone)
 	if !c.CredentialsOnly() && !slices.Contains(cdk.Commands, c.Command) {
 		return c, fmt.Errorf("command must be one of %s, or none (or empty) for credentials only, got %q", strings.Join(cdk.Commands, ", "), c.Command)
@@ -163,6 +203,42 @@ func LoadConfig(r *ghactions.Runner) (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// parseProxy checks http-proxy: empty, or an http or https URL of a proxy
+// (user:password@ allowed; the password is masked by Run and never echoed
+// here).
+func parseProxy(v string) (*url.URL, error) {
+	if v == "" {
+		return nil, nil
+	}
+	shown := fmt.Sprintf(" %q", v)
+	if strings.Contains(v, "@") {
+		shown = "" // may hold a password
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("http-proxy%s is not an http:// or https:// URL of a proxy like http://proxy.example.com:3128", shown)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("http-proxy%s must be scheme://[user:password@]host[:port] without a path, query or fragment", shown)
+	}
+	return u, nil
+}
+
+// parseSTSEndpoint checks sts-endpoint: empty, or an https URL.
+func parseSTSEndpoint(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+		return "", fmt.Errorf("sts-endpoint %q is not an https:// URL like https://sts.us-east-1.amazonaws.com (for a local emulator over http, set AWS_ENDPOINT_URL_STS instead)", v)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("sts-endpoint %q must not carry user information, a query or a fragment", u.Redacted())
+	}
+	return v, nil
 }
 
 // cdkArgs builds cdk's argv after the binary; LoadConfig calls it once

@@ -34,6 +34,27 @@ func TestInvalidInputMakesNoRequest(t *testing.T) {
 		{"output-credentials", map[string]string{"INPUT_COMMAND": "none", "INPUT_OUTPUT-CREDENTIALS": "yes"}, `input "output-credentials" must be true or false`},
 		{"env export contradiction", map[string]string{"INPUT_EXPORT-CREDENTIALS": "true", "INPUT_OUTPUT-ENV-CREDENTIALS": "false"}, "export-credentials is true but output-env-credentials is false"},
 		{"external id without chain", map[string]string{"INPUT_ROLE-EXTERNAL-ID": "x"}, "role-external-id is only sent on role-chain hops"},
+		{"retry-max-attempts 0", map[string]string{"INPUT_RETRY-MAX-ATTEMPTS": "0"}, "retry-max-attempts must be 1 or more (tries in all, the first included), got 0"},
+		{"retry-max-attempts negative", map[string]string{"INPUT_RETRY-MAX-ATTEMPTS": "-3"}, "retry-max-attempts must be 1 or more"},
+		{"retry-max-attempts text", map[string]string{"INPUT_RETRY-MAX-ATTEMPTS": "three"}, `input "retry-max-attempts" must be a whole number, got "three"`},
+		{"retry-max-attempts fraction", map[string]string{"INPUT_RETRY-MAX-ATTEMPTS": "1.5"}, `input "retry-max-attempts" must be a whole number`},
+		{"disable-retry", map[string]string{"INPUT_DISABLE-RETRY": "yes"}, `input "disable-retry" must be true or false, got "yes"`},
+		{"inline-session-policy not JSON", map[string]string{"INPUT_INLINE-SESSION-POLICY": `{"Version": "2012-10-17",}`}, "inline-session-policy is not a JSON object"},
+		{"inline-session-policy array", map[string]string{"INPUT_INLINE-SESSION-POLICY": `[{"Effect": "Allow"}]`}, "inline-session-policy is not a JSON object"},
+		{"inline-session-policy YAML", map[string]string{"INPUT_INLINE-SESSION-POLICY": "Version: '2012-10-17'"}, "inline-session-policy is not a JSON object"},
+		{"inline-session-policy too long", map[string]string{"INPUT_INLINE-SESSION-POLICY": `{"Sid":"` + strings.Repeat("a", 2048) + `"}`}, "STS accepts at most 2048"},
+		{"managed-session-policies name only", map[string]string{"INPUT_MANAGED-SESSION-POLICIES": "ReadOnlyAccess"}, `managed-session-policies line 1: "ReadOnlyAccess" is not an IAM policy ARN`},
+		{"managed-session-policies role ARN", map[string]string{"INPUT_MANAGED-SESSION-POLICIES": "arn:aws:iam::aws:policy/ReadOnlyAccess\n" + targetRole}, "managed-session-policies line 2:"},
+		{"managed-session-policies short account", map[string]string{"INPUT_MANAGED-SESSION-POLICIES": "arn:aws:iam::1234:policy/x"}, "managed-session-policies line 1:"},
+		{"managed-session-policies eleven", map[string]string{"INPUT_MANAGED-SESSION-POLICIES": strings.Repeat("arn:aws:iam::aws:policy/ReadOnlyAccess\n", 11)}, "11 ARNs; STS accepts at most 10"},
+		{"http-proxy without scheme", map[string]string{"INPUT_HTTP-PROXY": "proxy.example.com:3128"}, `http-proxy "proxy.example.com:3128" is not an http:// or https:// URL`},
+		{"http-proxy socks", map[string]string{"INPUT_HTTP-PROXY": "socks5://proxy.example.com:1080"}, "is not an http:// or https:// URL"},
+		{"http-proxy no host", map[string]string{"INPUT_HTTP-PROXY": "http://"}, "is not an http:// or https:// URL"},
+		{"http-proxy with path", map[string]string{"INPUT_HTTP-PROXY": "http://proxy.example.com:3128/x"}, "without a path, query or fragment"},
+		{"http-proxy password not echoed", map[string]string{"INPUT_HTTP-PROXY": "http://user:Pr0xySecret@:3128"}, "http-proxy is not an http:// or https:// URL"},
+		{"sts-endpoint http", map[string]string{"INPUT_STS-ENDPOINT": "http://sts.example.com"}, `sts-endpoint "http://sts.example.com" is not an https:// URL`},
+		{"sts-endpoint host only", map[string]string{"INPUT_STS-ENDPOINT": "sts.us-east-1.amazonaws.com"}, "is not an https:// URL"},
+		{"sts-endpoint with user", map[string]string{"INPUT_STS-ENDPOINT": "https://u:p@sts.example.com"}, "must not carry user information"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +76,12 @@ func TestInvalidInputMakesNoRequest(t *testing.T) {
 			}
 			if _, statErr := os.Stat(filepath.Join(w.dir, "child.args")); statErr == nil {
 				t.Errorf("cdk ran")
+			}
+			if strings.Contains(err.Error(), "Pr0xySecret") {
+				t.Errorf("the error shows the proxy password")
+			}
+			if v := w.env["INPUT_HTTP-PROXY"]; strings.Contains(v, "Pr0xySecret") && !strings.Contains(w.stdout.String(), "::add-mask::Pr0xySecret\n") {
+				t.Errorf("the proxy password was not masked")
 			}
 			t.Logf("failed after %s: %v", elapsed, err)
 		})
@@ -182,13 +209,18 @@ func TestRunRetryLogs(t *testing.T) {
 		wantErr   string
 		wantLines []string
 	}{
-		{"STS unreachable", func(w *world) { w.stsURL = closed }, "kept failing after retries", []string{
+		{"STS unreachable, retry-max-attempts 3", func(w *world) {
+			w.stsURL = closed
+			w.env["INPUT_RETRY-MAX-ATTEMPTS"] = "3"
+		}, "kept failing after 3 tries", []string{
 			"::warning::sts:AssumeRoleWithWebIdentity failed (network error: dial tcp " + l.Addr().String() + ": connect: connection refused), trying again (2/3)",
 			"::warning::sts:AssumeRoleWithWebIdentity failed (network error: dial tcp " + l.Addr().String() + ": connect: connection refused), trying again (3/3)",
 		}},
+		// the default retry-max-attempts (12, as in configure-aws-credentials)
+		// counts the token requests too
 		{"token endpoint fails twice", func(w *world) { w.oidc.fail = 2 }, "", []string{
-			"::warning::fetching the GitHub OIDC token failed (HTTP 500 Internal Server Error), trying again (2/4)",
-			"::warning::fetching the GitHub OIDC token failed (HTTP 500 Internal Server Error), trying again (3/4)",
+			"::warning::fetching the GitHub OIDC token failed (HTTP 500 Internal Server Error), trying again (2/12)",
+			"::warning::fetching the GitHub OIDC token failed (HTTP 500 Internal Server Error), trying again (3/12)",
 		}},
 	}
 	for _, tc := range tests {

@@ -205,6 +205,7 @@ func (s *fakeSTS) webIdentity(w http.ResponseWriter, r *http.Request) {
 			"IDPCommunicationError": "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements",
 			"InvalidIdentityToken":  "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
 			"Throttling":            "Rate exceeded",
+			"InternalError":         "We encountered an internal error. Please try again.",
 		}[code]
 		s.fail(w, code, msg)
 		return
@@ -322,6 +323,9 @@ func (s *fakeSTS) fail(w http.ResponseWriter, code, msg string) {
 	}
 	if code == "Throttling" {
 		status = http.StatusBadRequest
+	}
+	if code == "InternalError" { // a server error whose code Classify does not list
+		status = http.StatusInternalServerError
 	}
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>1</RequestId></ErrorResponse>`, code, xmlEscape(msg))

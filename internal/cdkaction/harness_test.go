@@ -3,6 +3,7 @@ package cdkaction
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/actionport/actionport/internal/awsauth"
+	"github.com/actionport/actionport/internal/backoff"
 	"github.com/actionport/actionport/internal/ghactions"
 )
 
@@ -49,6 +50,8 @@ type world struct {
 	stdout  bytes.Buffer
 	// stsURL, when set, replaces the fake STS's URL as the STS endpoint.
 	stsURL string
+	// transport, when set, is Deps.Transport.
+	transport *http.Transport
 }
 
 const (
@@ -133,9 +136,10 @@ func (w *world) run() error {
 		endpoint = w.stsURL
 	}
 	return Run(ctx, r, Deps{
-		Environ: w.environ,
-		NewSTS:  awsauth.NewClientFactory(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint)}),
-		Backoff: 10 * time.Millisecond,
+		Environ:   w.environ,
+		STSConfig: &aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint)},
+		Transport: w.transport,
+		Wait:      backoff.Policy{First: 10 * time.Millisecond, Max: 40 * time.Millisecond},
 	})
 }
 

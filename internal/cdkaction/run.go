@@ -4,14 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/actionport/actionport/internal/awsauth"
+	"github.com/actionport/actionport/internal/backoff"
 	"github.com/actionport/actionport/internal/cdk"
 	"github.com/actionport/actionport/internal/ghactions"
 	"github.com/actionport/actionport/internal/oidc"
@@ -22,13 +26,21 @@ import (
 type Deps struct {
 	// Environ is the process environment handed (filtered) to cdk.
 	Environ []string
-	// NewSTS builds STS clients; nil loads the AWS SDK default config for the
-	// region (which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS).
-	NewSTS awsauth.ClientFactory
+	// STSConfig is the AWS SDK configuration the STS clients start from;
+	// nil loads the SDK default config for the region (which honours
+	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_STS). sts-endpoint and
+	// http-proxy apply on top of either.
+	STSConfig *aws.Config
+	// Transport is the HTTP transport the token request and STS calls start
+	// from when one is needed (http-proxy set, or Transport itself set); nil
+	// means Go's default transport. Tests set it to trust a TLS server.
+	Transport *http.Transport
 	// Log receives cdk's output; nil means the runner's writer.
 	Log io.Writer
-	// Retry timing for STS and the token endpoint (0 = defaults).
-	Backoff time.Duration
+	// Wait is the retry timing (First, Max) for STS and the token endpoint;
+	// zero fields take the backoff package's defaults. The number of
+	// attempts comes from the inputs.
+	Wait backoff.Policy
 }
 
 // Run is the whole action. It returns an error to print as ::error:: and
@@ -37,6 +49,7 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 	// Mask the secrets the action was handed before anything is printed.
 	r.Mask(r.Input("github-token"))
 	r.Mask(r.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+	maskProxyPassword(r, r.Input("http-proxy"))
 
 	// Every input is checked here, before the first network call.
 	cfg, err := LoadConfig(r)
@@ -56,17 +69,31 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 	if err != nil {
 		return err
 	}
-	fetcher.Backoff = d.Backoff
+	policy := d.Wait
+	policy.Attempts = cfg.RetryAttempts
+	fetcher.Retry = policy
 	fetcher.Warn = r.Warningf
 
-	newSTS := d.NewSTS
-	if newSTS == nil {
-		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(cfg.Region))
+	stsHTTP, tokenHTTP := httpClients(d.Transport, cfg.HTTPProxy)
+	if tokenHTTP != nil {
+		fetcher.HTTPClient = tokenHTTP
+	}
+	if cfg.HTTPProxy != nil {
+		r.Infof("The token request and the STS calls go through the proxy %s", cfg.HTTPProxy.Redacted())
+	}
+	var awsCfg aws.Config
+	if d.STSConfig != nil {
+		awsCfg = *d.STSConfig
+	} else {
+		awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRegion(cfg.Region))
 		if err != nil {
 			return fmt.Errorf("loading AWS SDK configuration: %w", err)
 		}
-		newSTS = awsauth.NewClientFactory(awsCfg)
 	}
+	if cfg.STSEndpoint != "" {
+		r.Infof("STS endpoint: %s (sts-endpoint)", cfg.STSEndpoint)
+	}
+	newSTS := awsauth.NewClientFactory(awsCfg, awsauth.ClientOptions{Endpoint: cfg.STSEndpoint, HTTPClient: stsHTTP})
 	opts := awsauth.Options{
 		RoleARN:         cfg.RoleToAssume,
 		Chain:           cfg.RoleChain,
@@ -75,7 +102,9 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 		ExternalID:      cfg.ExternalID,
 		AllowedAccounts: cfg.AllowedAccounts,
 		MaskAccountID:   cfg.MaskAccountID,
-		Backoff:         d.Backoff,
+		Policy:          cfg.SessionPolicy,
+		PolicyARNs:      cfg.SessionPolicyARNs,
+		Retry:           policy,
 	}
 	if cfg.SessionTags {
 		opts.SessionTags = awsauth.SessionTags(r.Getenv)
@@ -96,6 +125,34 @@ func Run(ctx context.Context, r *ghactions.Runner, d Deps) error {
 		return nil
 	}
 	return runCDK(ctx, r, d, cfg, res)
+}
+
+// maskProxyPassword masks the password of an http-proxy URL before
+// anything, the input's own error included, can print it.
+func maskProxyPassword(r *ghactions.Runner, v string) {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok && p != "" {
+			r.Mask(p)
+		}
+	}
+}
+
+// httpClients returns the HTTP clients for STS and for the token request:
+// both nil (the SDK's and the fetcher's defaults) unless a proxy or a base
+// transport is given; with a proxy, every request goes to it, whatever
+// HTTPS_PROXY and NO_PROXY say.
+func httpClients(base *http.Transport, proxy *url.URL) (sts, token *http.Client) {
+	if base == nil && proxy == nil {
+		return nil, nil
+	}
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport)
+	}
+	t := base.Clone()
+	if proxy != nil {
+		t.Proxy = http.ProxyURL(proxy)
+	}
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}, &http.Client{Transport: t, Timeout: 10 * time.Second}
 }
 
 // handOver sets the identity outputs and, as asked, the credential outputs

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/actionport/actionport/internal/backoff"
 	"github.com/actionport/actionport/internal/neterr"
 )
 
@@ -31,11 +32,11 @@ type Fetcher struct {
 	RequestURL, RequestToken string
 	// HTTPClient defaults to a client with a 10 s timeout.
 	HTTPClient *http.Client
-	// Attempts is how many times a failing request is tried (default 4).
-	Attempts int
-	// Backoff is the first wait between attempts; it doubles each time
-	// (default 1 s).
-	Backoff time.Duration
+	// Retry is how often and how patiently a failing request (server error,
+	// 429, network error) is tried again; zero fields take the backoff
+	// package's defaults (12 tries, 1 s doubling to at most 10 s), the same
+	// policy as the STS calls.
+	Retry backoff.Policy
 	// Mask is called with every token right after it arrives, before anything
 	// else can print it.
 	Mask func(string)
@@ -62,16 +63,10 @@ func FromEnv(getenv func(string) string, mask func(string)) (*Fetcher, error) {
 }
 
 // Fetch returns a fresh OIDC token for audience, retrying server errors,
-// 429s and network errors with exponential backoff.
+// 429s and network errors as f.Retry says.
 func (f *Fetcher) Fetch(ctx context.Context, audience string) (string, error) {
-	attempts := f.Attempts
-	if attempts <= 0 {
-		attempts = 4
-	}
-	backoff := f.Backoff
-	if backoff <= 0 {
-		backoff = time.Second
-	}
+	policy := f.Retry.WithDefaults()
+	attempts := policy.Attempts
 	client := f.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
@@ -86,13 +81,8 @@ func (f *Fetcher) Fetch(ctx context.Context, audience string) (string, error) {
 	)
 	var lastErr error
 	for i := range attempts {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return "", fmt.Errorf("fetching GitHub OIDC token: %w (last error: %w)", ctx.Err(), lastErr)
-			case <-time.After(backoff):
-			}
-			backoff *= 2
+		if err := policy.Wait(ctx, i, "fetching GitHub OIDC token", lastErr); err != nil {
+			return "", err
 		}
 		tok, err := gha.GetIDToken(ctx, audience)
 		if err == nil && tok == "" {

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/actionport/actionport/internal/backoff"
 )
 
 func jwt(claims map[string]any) string {
@@ -85,7 +87,7 @@ func TestFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Backoff = time.Millisecond
+	f.Retry = backoff.Policy{Attempts: 4, First: time.Millisecond}
 	tok, err := f.Fetch(context.Background(), "sts.amazonaws.com")
 	if err != nil || tok != "the.token.value" || calls.Load() != 3 {
 		t.Fatalf("Fetch = %q, %v after %d calls", tok, err, calls.Load())
@@ -162,7 +164,7 @@ func TestFetchLogsRetries(t *testing.T) {
 			f := &Fetcher{
 				RequestURL:   srv.URL + "/idtoken?api-version=2.0&sig=" + urlSecret,
 				RequestToken: requestToken,
-				Backoff:      time.Millisecond,
+				Retry:        backoff.Policy{Attempts: 4, First: time.Millisecond},
 				Warn:         func(format string, args ...any) { fmt.Fprintf(&log, format+"\n", args...) },
 			}
 			tok, err := f.Fetch(context.Background(), "sts.amazonaws.com")
@@ -187,6 +189,39 @@ func TestFetchLogsRetries(t *testing.T) {
 				if strings.Contains(text, secret) {
 					t.Errorf("log or error contains %q:\n%s", secret, text)
 				}
+			}
+		})
+	}
+}
+
+// TestFetchAttempts checks that Retry.Attempts is the number of requests a
+// token endpoint that keeps answering 500 sees, and that one attempt (the
+// action's disable-retry) logs no retry.
+func TestFetchAttempts(t *testing.T) {
+	for _, tc := range []struct {
+		attempts, wantRequests, wantWarnings int
+	}{
+		{1, 1, 0},
+		{2, 2, 1},
+		{5, 5, 4},
+	} {
+		t.Run(fmt.Sprint(tc.attempts), func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				http.Error(w, "down", http.StatusInternalServerError)
+			}))
+			defer srv.Close()
+			warnings := 0
+			f := &Fetcher{RequestURL: srv.URL + "/?api-version=2.0", RequestToken: "rt",
+				Retry: backoff.Policy{Attempts: tc.attempts, First: time.Millisecond},
+				Warn:  func(string, ...any) { warnings++ }}
+			_, err := f.Fetch(context.Background(), "sts.amazonaws.com")
+			if err == nil || !strings.Contains(err.Error(), "500") {
+				t.Errorf("err = %v, want the 500", err)
+			}
+			if int(calls.Load()) != tc.wantRequests || warnings != tc.wantWarnings {
+				t.Errorf("%d requests, %d warnings; want %d, %d", calls.Load(), warnings, tc.wantRequests, tc.wantWarnings)
 			}
 		})
 	}
