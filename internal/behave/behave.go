@@ -140,6 +140,30 @@ func (t Trace) Without(jobs []string) Trace {
 	return c
 }
 
+// WithoutSteps is a copy of t without the given steps (marker step ids by
+// job id) of every instance of their jobs; an instance left without steps
+// is left out.
+func (t Trace) WithoutSteps(steps map[string][]string) Trace {
+	if len(steps) == 0 {
+		return t
+	}
+	c := Trace{Jobs: maps.Clone(t.Jobs)}
+	for inst, ss := range c.Jobs {
+		id, _, _ := strings.Cut(inst, "|")
+		drop := steps[id]
+		if len(drop) == 0 {
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(ss), func(s Step) bool { return slices.Contains(drop, s.ID) })
+		if len(kept) == 0 {
+			delete(c.Jobs, inst)
+		} else {
+			c.Jobs[inst] = kept
+		}
+	}
+	return c
+}
+
 // Empty reports whether no marker step ran.
 func (t Trace) Empty() bool { return len(t.Jobs) == 0 }
 

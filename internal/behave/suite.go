@@ -161,6 +161,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	// Convert the marked workflow as a user would, from the repository.
 	cfg := config.Default()
 	w, front := translate.Translate(wfRel, marked.YAML, translate.Options{Config: cfg, RepoRoot: repo})
+	notifySteps := notificationSteps(w)
 	if w == nil {
 		return fail(events, "not converted: "+firstError(front))
 	}
@@ -265,6 +266,11 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 			got.Mask(secretValues)
 			got.Drop(marked.HostOS)
 			want := want.Without(marked.HostOS)
+			if t == CodePipeline {
+				// Notification steps became the pipeline's notification
+				// rule: they no longer run as build steps.
+				want = want.WithoutSteps(notifySteps)
+			}
 			p.Status = Same
 			if d := Compare(want, got); d != "" && len(tr.TimedOut) > 0 {
 				// The executor stopped a build at its own limit (a loaded
@@ -498,3 +504,21 @@ func writeReusableStub(repo string, c Call) error {
 // secretValue is the made-up value of a secret: delimited, so that no
 // value is a prefix of another (act masks each value where it appears).
 func secretValue(name string) string { return "secret<" + name + ">" }
+
+// notificationSteps are the marker step ids ("s<n>") of the notification
+// steps (ir.Step.Notify) by GitHub job id: the CodePipeline conversion
+// turns them into a notification rule.
+func notificationSteps(w *ir.Workflow) map[string][]string {
+	if w == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, j := range w.Jobs {
+		for _, st := range j.Steps {
+			if id := fmt.Sprintf("s%d", st.Index+1); st.Notify != nil && !slices.Contains(out[j.ID], id) {
+				out[j.ID] = append(out[j.ID], id)
+			}
+		}
+	}
+	return out
+}

@@ -63,9 +63,51 @@ type Config struct {
 	// from which its reusable workflows are inlined (a relative directory
 	// is relative to the configuration file).
 	WorkflowsFrom map[string]string `yaml:"workflows-from"`
+	// Notifications says where pipeline notifications and approval requests
+	// go (CodePipeline).
+	Notifications Notifications `yaml:"notifications"`
 
 	protected *regexp.Regexp
 }
+
+// Notifications are the targets of the pipeline notifications: the
+// notification steps of the workflows (Slack, Teams, mail... under a status
+// condition) and the approval requests.
+type Notifications struct {
+	// SNSTopicARN is an existing topic to notify; without it the template
+	// creates one.
+	SNSTopicARN string `yaml:"sns-topic-arn"`
+	// Emails are subscribed to the created topic.
+	Emails []string `yaml:"emails"`
+	// Slack and Teams are AWS Chatbot (Amazon Q Developer in chat
+	// applications) channels subscribed to the topic.
+	Slack *SlackChannel `yaml:"slack"`
+	Teams *TeamsChannel `yaml:"teams"`
+	// Events adds run results to notify on for every pipeline: started,
+	// succeeded, failed, canceled (beside those the workflow's steps ask for).
+	Events []string `yaml:"events"`
+}
+
+// SlackChannel is a Slack channel of a workspace authorized in AWS Chatbot.
+type SlackChannel struct {
+	WorkspaceID string `yaml:"workspace-id"`
+	ChannelID   string `yaml:"channel-id"`
+}
+
+// TeamsChannel is a Microsoft Teams channel authorized in AWS Chatbot.
+type TeamsChannel struct {
+	TeamID    string `yaml:"team-id"`
+	ChannelID string `yaml:"channel-id"`
+	TenantID  string `yaml:"tenant-id"`
+}
+
+// Configured reports whether the notifications have a target.
+func (n Notifications) Configured() bool {
+	return n.SNSTopicARN != "" || len(n.Emails) > 0 || n.Slack != nil || n.Teams != nil
+}
+
+// NotificationEvents are the run results notifications can report.
+var NotificationEvents = []string{"started", "succeeded", "failed", "canceled"}
 
 // RunnerMap is the target compute for one runner label.
 type RunnerMap struct {
@@ -256,6 +298,7 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("environments.%s.approvers: %d; CodeCatalyst requires 1 or 2 approvals", quote(k), e.Approvers))
 		}
 	}
+	errs = append(errs, c.Notifications.validate(check)...)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -325,3 +368,43 @@ func (c *Config) SecretName(name string) string {
 
 // oneLine keeps an error message on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var (
+	snsTopicARN = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+	emailAddr   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	chatbotID   = regexp.MustCompile(`^[A-Za-z0-9_:.@-]{1,256}$`)
+)
+
+func (n Notifications) validate(check func(what, s string)) []error {
+	var errs []error
+	if n.SNSTopicARN != "" && !snsTopicARN.MatchString(n.SNSTopicARN) {
+		errs = append(errs, fmt.Errorf("notifications.sns-topic-arn: %q is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", n.SNSTopicARN))
+	}
+	for _, e := range n.Emails {
+		check("notifications.emails", e)
+		if !emailAddr.MatchString(e) {
+			errs = append(errs, fmt.Errorf("notifications.emails: %q is not an email address", e))
+		}
+	}
+	ids := map[string]string{}
+	if n.Slack != nil {
+		ids["notifications.slack.workspace-id"] = n.Slack.WorkspaceID
+		ids["notifications.slack.channel-id"] = n.Slack.ChannelID
+	}
+	if n.Teams != nil {
+		ids["notifications.teams.team-id"] = n.Teams.TeamID
+		ids["notifications.teams.channel-id"] = n.Teams.ChannelID
+		ids["notifications.teams.tenant-id"] = n.Teams.TenantID
+	}
+	for _, k := range slices.Sorted(maps.Keys(ids)) {
+		if !chatbotID.MatchString(ids[k]) {
+			errs = append(errs, fmt.Errorf("%s: %q; set the id AWS Chatbot shows for the authorized workspace or team", k, ids[k]))
+		}
+	}
+	for _, e := range n.Events {
+		if !slices.Contains(NotificationEvents, e) {
+			errs = append(errs, fmt.Errorf("notifications.events: %q is not one of %s", e, strings.Join(NotificationEvents, ", ")))
+		}
+	}
+	return errs
+}

@@ -64,6 +64,12 @@ func TestParseHostile(t *testing.T) {
 		{"control characters", "\x00\x01", "control characters are not allowed"},
 		{"bad regexp", "protected-environments: \"(\"\n", "protected-environments: error parsing regexp"},
 		{"huge repeat", "protected-environments: \"((a{1000}){1000}){1000}\"\n", "invalid repeat count"},
+		{"notifications", "notifications:\n  sns-topic-arn: arn:aws:sns:eu-west-1:123456789012:ci\n  emails: [a@example.com]\n  slack: {workspace-id: T01, channel-id: C01}\n  teams: {team-id: t, channel-id: \"19:x@thread.tacv2\", tenant-id: u}\n  events: [started, failed]\n", ""},
+		{"notification topic", "notifications:\n  sns-topic-arn: my-topic\n", `notifications.sns-topic-arn: "my-topic" is not an SNS topic ARN`},
+		{"notification email", "notifications:\n  emails: [oncall]\n", `notifications.emails: "oncall" is not an email address`},
+		{"notification event", "notifications:\n  events: [exploded]\n", `notifications.events: "exploded" is not one of started, succeeded, failed, canceled`},
+		{"slack without a channel", "notifications:\n  slack: {workspace-id: T01}\n", `notifications.slack.channel-id: ""`},
+		{"unknown notification key", "notifications:\n  pager: x\n", "2: field pager not found"},
 		{"deep", "secrets: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n", "nested deeper than 100 levels"},
 	}
 	for _, tt := range tests {

@@ -455,6 +455,14 @@ type Step struct {
 	// natively may drop the step.
 	Runtime *Runtime
 
+	// Notify is set for a notification step (Slack, Teams, Discord, Chime,
+	// mail, or a curl to a webhook secret) at the end of its job under a
+	// status condition: a target with pipeline notifications may replace it.
+	Notify *Notify
+	// Index is the step's position in its job's steps in the source (the
+	// calling step's for the steps of an inlined composite action).
+	Index int
+
 	// Note is a translation note rendered as a comment next to the step.
 	Note string
 	// Outputs names the step outputs read by later steps or jobs.
@@ -494,3 +502,20 @@ type Dropped struct {
 	// After places the item: index of the step after which it stood (-1: before all steps).
 	After int
 }
+
+// Notify is a notification step a pipeline notification can replace.
+type Notify struct {
+	// Service is what the step notifies: slack, teams, discord, chime, email
+	// or webhook.
+	Service string
+	// Events are the run results it reports, in this order: succeeded,
+	// failed, canceled (from its status condition).
+	Events []string
+}
+
+// Notification events (results of a run).
+const (
+	EventSucceeded = "succeeded"
+	EventFailed    = "failed"
+	EventCanceled  = "canceled"
+)

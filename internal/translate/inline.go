@@ -280,6 +280,7 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 	// The calling step's condition and env apply to every step of the
 	// action, as on GitHub (the action's own come on top).
 	for _, st := range j.Steps[first:] {
+		st.Index = call.Index
 		if call.If != nil {
 			st.If = andCond(call.If, st.If)
 		}

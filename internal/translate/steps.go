@@ -31,13 +31,14 @@ var accountInARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
 
 // steps lowers a job's steps, absorbing the well-known actions into job fields.
 func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
-	for _, s := range steps {
+	for i, s := range steps {
 		after := len(j.Steps) - 1
 		// Lowered on the stack and copied to the heap when kept: the steps
 		// that action absorbs (checkout, cache, artifacts...) cost nothing.
 		var step ir.Step
 		st := &step
 		st.Pos = t.pos(s.Pos)
+		st.Index = i
 		if s.ID != nil {
 			st.ID = sc.stepID(s.ID.Value)
 		}

@@ -50,6 +50,7 @@ const (
 	ruleContainer   = "cc-container"
 	ruleArtifact    = "cc-artifact"
 	ruleRunMode     = "cc-run-mode"
+	ruleNotify      = "cc-notifications"
 )
 
 var nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -93,11 +94,26 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
 			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
 		root := e.workflow()
+		e.notifications()
 		header := append([]string{"Target: Amazon CodeCatalyst workflow (actionport)"}, w.Notes...)
 		data := y.Encode(emit.Header(w.Source, header...), root)
 		e.diags.Sort()
 		return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
 	})
+}
+
+// notifications says once per workflow where CodeCatalyst notifications
+// are set: its workflow YAML has none, so the notification steps stay
+// steps.
+func (e *emitter) notifications() {
+	for _, j := range e.w.Jobs {
+		for _, s := range j.Steps {
+			if s.Notify != nil {
+				e.report(ruleNotify, diag.Info, s.Pos, "the %s notification step stays a step: CodeCatalyst workflows have no notification settings. To be told of runs without it, connect Slack in the space settings (Settings, Notifications) and choose the project's workflow events, or use the CodePipeline target, which turns such steps into notification rules", s.Notify.Service)
+				return
+			}
+		}
+	}
 }
 
 func (e *emitter) report(rule string, sev diag.Severity, pos ir.Pos, format string, args ...any) {

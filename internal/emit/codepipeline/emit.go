@@ -62,6 +62,10 @@ type emitter struct {
 	rules        map[string][]variableRule
 	entryChecked map[string]bool
 	cloneRef     bool
+	// notifies are the notification steps lifted out of the jobs (see
+	// liftNotifications); approvals whether the pipeline has approval stages.
+	notifies  []liftedNotify
+	approvals bool
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one
@@ -83,8 +87,10 @@ func stageChecked(j *ir.Job) bool {
 
 // emitOne converts one (specialized) workflow.
 func emitOne(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+	w, lifted := liftNotifications(w)
 	w = emit.PropagateSkips(w, stageChecked)
 	e := newEmitter(w, opts)
+	e.notifies = lifted
 	defer e.release()
 	p, ok := e.model()
 	if !ok {

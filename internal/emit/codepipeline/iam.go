@@ -126,10 +126,15 @@ func (e *emitter) pipelineRole() *yamlnode.Node {
 	for _, u := range e.units {
 		projects = append(projects, e.projectArn(u))
 	}
-	return e.role(codePipelineTrust, "actionport-pipeline",
+	statements := []*yamlnode.Node{
 		pipelineArtifactObjects,
 		pipelineArtifactBucket,
 		e.statement(projectActions, projects...),
 		pipelineConnection,
-	)
+	}
+	if e.approvals {
+		// Approval actions publish their requests to the topic.
+		statements = append(statements, e.statement(e.strs([]string{"sns:Publish"}), e.topicRef()))
+	}
+	return e.role(codePipelineTrust, "actionport-pipeline", statements...)
 }

@@ -82,6 +82,8 @@ func referenceCfnPipeline(t testing.TB, e *emitter, p pipelineDecl) *yamlnode.No
 					cfg.Content[i+1] = e.ref(cfg.Content[i].Value)
 				case "ProjectName":
 					cfg.Content[i+1] = e.ref(e.projectID(p.Stages[si].Actions[ai].unit))
+				case "NotificationArn":
+					cfg.Content[i+1] = e.topicRef()
 				}
 			}
 		}

@@ -249,12 +249,9 @@ func (e *emitter) stages() []stage {
 				continue
 			}
 			var approvals []action
+			e.approvals = true
 			for _, env := range g.envs {
-				cfg := configuration{{"CustomData", truncate("Approve the deployment to the "+env.Name+" environment (GitHub environment protection rule)", 500)}}
-				if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
-					cfg.set("ExternalEntityLink", env.URL)
-				}
-				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: approvalActionType, RunOrder: 1, Configuration: cfg})
+				approvals = append(approvals, action{Name: "Approve-" + sanitize(env.Name), ActionTypeID: approvalActionType, RunOrder: 1, Configuration: e.approvalConfig(env, g.gated)})
 			}
 			out = append(out, stage{Name: uniqueStage("Approve-"+sanitize(g.envs[0].Name), names), Actions: approvals, Entry: entry})
 			out = append(out, stage{Name: stageName(g.gated, l, names), Actions: g.gated, Entry: entry})
@@ -564,4 +561,32 @@ func branchRegexp(c *ir.Cond) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// approvalConfig is what a reviewer sees: the jobs waiting, the
+// environment and the commit (CustomData), a link to the environment's URL
+// or else to the pipeline execution (ExternalEntityLink), and the topic the
+// request is sent to (NotificationArn).
+func (e *emitter) approvalConfig(env *ir.Environment, gated []action) configuration {
+	var jobs []string
+	for _, a := range gated {
+		for _, j := range a.unit.jobs {
+			if j.Environment != nil && j.Environment.Name == env.Name && !slices.Contains(jobs, j.ID) {
+				jobs = append(jobs, j.ID)
+			}
+		}
+	}
+	what := "job " + strings.Join(jobs, ", ")
+	if len(jobs) > 1 {
+		what = "jobs " + strings.Join(jobs, ", ")
+	}
+	data := fmt.Sprintf("Approve %s deploying to the %s environment (GitHub environment protection rule), commit #{%s.CommitId}: #{%s.CommitMessage}", what, env.Name, sourceNamespace, sourceNamespace)
+	cfg := configuration{{"CustomData", truncate(data, 500)}}
+	link := "https://console.aws.amazon.com/codesuite/codepipeline/pipelines/" + e.pipelineName() + "/executions/#{codepipeline.PipelineExecutionId}/timeline"
+	if strings.HasPrefix(env.URL, "https://") && !strings.Contains(env.URL, "${{") {
+		link = env.URL
+	}
+	cfg.set("ExternalEntityLink", link)
+	cfg.set("NotificationArn", e.topicJSON())
+	return cfg
 }

@@ -31,7 +31,8 @@ const (
 	RuleOutputs         = "codepipeline-outputs"          // job outputs that cannot be exported
 	RuleTimeout         = "codepipeline-timeout"          // timeout out of CodeBuild's range
 	RuleContinueOnError = "codepipeline-continue-on-error"
-	RuleRunMode         = "codepipeline-run-mode" // concurrency groups per branch or event: runs in parallel
+	RuleRunMode         = "codepipeline-run-mode"     // concurrency groups per branch or event: runs in parallel
+	RuleNotification    = "codepipeline-notification" // a notification step became a pipeline notification rule
 )
 
 // diags collects the emitter's diagnostics, deduplicated.

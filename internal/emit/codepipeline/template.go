@@ -47,8 +47,18 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in template.yaml", d.What, d.Rule)
 	}
 	e.schedules(res)
+	if conds := e.notificationResources(params, res); conds != nil {
+		e.set(doc, "Conditions", conds)
+	}
 	e.set(doc, "Resources", res)
-	e.set(doc, "Outputs", templateOutputs)
+	if e.notifying() {
+		e.set(doc, "Outputs", e.mapping(
+			"PipelineName", e.mapping("Value", e.ref("Pipeline")),
+			"ArtifactBucketName", e.mapping("Value", e.ref("ArtifactBucket")),
+			"NotificationTopicArn", e.mapping("Value", e.topicRef())))
+	} else {
+		e.set(doc, "Outputs", templateOutputs)
+	}
 	header := append([]string{"Deploy: aws cloudformation deploy --template-file template.yaml --stack-name " + e.pipelineName() + " --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"}, e.w.Notes...)
 	return e.encode(emit.Header(e.w.Source, header...), doc)
 }
@@ -184,6 +194,8 @@ func (e *emitter) cfnAction(a *action) *yamlnode.Node {
 			e.set(cfg, c.k, parameterRefs[c.k])
 		case "ProjectName":
 			e.set(cfg, c.k, e.ref(e.projectID(a.unit)))
+		case "NotificationArn":
+			e.set(cfg, c.k, e.topicRef())
 		default:
 			e.set(cfg, jsonText(c.k), e.jstr(c.v))
 		}
