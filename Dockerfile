@@ -18,4 +18,7 @@ RUN npm install --global --no-audit --no-fund --no-update-notifier "aws-cdk@${AW
 ENV CDK_DISABLE_VERSION_CHECK=true \
     NO_UPDATE_NOTIFIER=1
 COPY --from=build /out/actionport-action /usr/local/bin/actionport-action
+# action.yml's runs.post-entrypoint: the same binary, which runs the post step
+# (clearing the exported credentials) when started under this name.
+RUN ln -s actionport-action /usr/local/bin/actionport-action-post
 ENTRYPOINT ["/usr/local/bin/actionport-action"]

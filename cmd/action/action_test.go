@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/cdkaction"
 )
 
 const root = "../.."
@@ -108,7 +111,13 @@ type actionMeta struct {
 		Required             bool
 	} `yaml:"inputs"`
 	Outputs map[string]struct{ Description string } `yaml:"outputs"`
-	Runs    struct{ Using, Image string }           `yaml:"runs"`
+	Runs    struct {
+		Using, Image   string
+		PostEntrypoint string `yaml:"post-entrypoint"`
+		PostIf         string `yaml:"post-if"`
+		Entrypoint     string
+		Args           []string
+	} `yaml:"runs"`
 }
 
 func readMeta(t *testing.T, rel string) actionMeta {
@@ -188,6 +197,59 @@ func TestActionMetadata(t *testing.T) {
 	}
 }
 
+var lnRE = regexp.MustCompile(`(?m)^RUN ln -s (\S+) (\S+)$`)
+
+// TestPostEntrypoint checks the post step's wiring: action.yml's
+// runs.post-entrypoint is the name cmd/action runs the post step under, a
+// link the Dockerfile's final stage makes to the ENTRYPOINT binary; no
+// post-if, so it runs whenever the main step ran (the default always(): a
+// failed main step may have exported before failing); and there are no
+// runs.args or runs.entrypoint, which the runner would hand to the post
+// container too.
+func TestPostEntrypoint(t *testing.T) {
+	meta := readMeta(t, "action.yml")
+	want := "/usr/local/bin/" + cdkaction.PostEntrypoint
+	if meta.Runs.PostEntrypoint != want || meta.Runs.PostIf != "" {
+		t.Errorf("runs post-entrypoint %q, post-if %q; want %s and no post-if (the default, always())", meta.Runs.PostEntrypoint, meta.Runs.PostIf, want)
+	}
+	if meta.Runs.Entrypoint != "" || meta.Runs.Args != nil {
+		t.Errorf("runs.entrypoint %q, runs.args %q: want neither", meta.Runs.Entrypoint, meta.Runs.Args)
+	}
+	if !cdkaction.IsPost([]string{meta.Runs.PostEntrypoint}) {
+		t.Errorf("cmd/action does not run the post step as %s", meta.Runs.PostEntrypoint)
+	}
+	df := read(t, "Dockerfile")
+	ep := entrypointRE.FindStringSubmatch(df)
+	if ep == nil {
+		t.Fatal("no exec-form ENTRYPOINT")
+	}
+	var argv []string
+	if err := json.Unmarshal([]byte("["+ep[1]+"]"), &argv); err != nil || len(argv) != 1 {
+		t.Fatalf("ENTRYPOINT %s: %v", ep[1], err)
+	}
+	froms := fromRE.FindAllStringIndex(df, -1)
+	found := false
+	for _, m := range lnRE.FindAllStringSubmatchIndex(df, -1) {
+		target, link := df[m[2]:m[3]], df[m[4]:m[5]]
+		if link != meta.Runs.PostEntrypoint {
+			continue
+		}
+		found = true
+		if !path.IsAbs(target) {
+			target = path.Join(path.Dir(link), target)
+		}
+		if target != argv[0] {
+			t.Errorf("%s links to %s, want the ENTRYPOINT %s", link, target, argv[0])
+		}
+		if len(froms) == 0 || m[0] < froms[len(froms)-1][0] {
+			t.Errorf("%s is made outside the final stage", link)
+		}
+	}
+	if !found {
+		t.Errorf("the Dockerfile makes no link %s (RUN ln -s TARGET %s)", meta.Runs.PostEntrypoint, meta.Runs.PostEntrypoint)
+	}
+}
+
 // TestFromSourceAction checks actions/cdk-from-source: the same inputs and
 // outputs as action.yml, on the repository's Dockerfile (the runner builds it
 // with its directory, the repository root, as the context).
@@ -203,6 +265,10 @@ func TestFromSourceAction(t *testing.T) {
 	}
 	if _, err := os.Stat(df); err != nil {
 		t.Errorf("%s: %v", rel, err)
+	}
+	if src.Runs.PostEntrypoint != meta.Runs.PostEntrypoint || src.Runs.PostIf != meta.Runs.PostIf || src.Runs.Entrypoint != "" || src.Runs.Args != nil {
+		t.Errorf("%s: runs = %+v; want post-entrypoint %q and post-if %q as in action.yml, no entrypoint or args",
+			rel, src.Runs, meta.Runs.PostEntrypoint, meta.Runs.PostIf)
 	}
 	if len(src.Inputs) == 0 || !reflect.DeepEqual(src.Inputs, meta.Inputs) {
 		t.Errorf("%s: inputs differ from action.yml's:\n%+v\n%+v", rel, src.Inputs, meta.Inputs)

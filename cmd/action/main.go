@@ -1,6 +1,10 @@
 // Command action is the entrypoint of actionport's container GitHub Action:
 // GitHub OIDC token → sts:AssumeRoleWithWebIdentity → optional role chain →
 // AWS CDK CLI. All the work is in internal/cdkaction.
+//
+// Run as actionport-action-post (action.yml's runs.post-entrypoint, a link
+// to the same binary) or with the argument post, it is the post step that
+// clears the credentials the main step exported; it always exits 0.
 package main
 
 import (
@@ -17,6 +21,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	r := ghactions.New(os.Getenv, os.Stdout)
+	if cdkaction.IsPost(os.Args) {
+		cdkaction.Post(r)
+		return
+	}
 	if err := cdkaction.Run(ctx, r, cdkaction.Deps{}); err != nil {
 		r.Errorf("%v", err)
 		stop()

@@ -75,7 +75,7 @@ func TestEndToEndMoto(t *testing.T) {
 	}
 	run := func(command string, extra map[string]string) result {
 		t.Helper()
-		for _, f := range []string{"output", "env", "summary"} {
+		for _, f := range []string{"output", "env", "state", "summary"} {
 			_ = os.Remove(filepath.Join(w.dir, f))
 		}
 		env := []string{
@@ -85,6 +85,7 @@ func TestEndToEndMoto(t *testing.T) {
 			"ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + w.oidc.requestToken,
 			"GITHUB_OUTPUT=" + filepath.Join(w.dir, "output"),
 			"GITHUB_ENV=" + filepath.Join(w.dir, "env"),
+			"GITHUB_STATE=" + filepath.Join(w.dir, "state"),
 			"GITHUB_STEP_SUMMARY=" + filepath.Join(w.dir, "summary"),
 			"GITHUB_REPOSITORY=octo/app",
 			"GITHUB_RUN_ID=4242",

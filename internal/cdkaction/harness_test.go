@@ -95,6 +95,7 @@ func newWorld(t *testing.T, claims map[string]any) *world {
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": w.oidc.requestToken,
 		"GITHUB_OUTPUT":                  filepath.Join(w.dir, "output"),
 		"GITHUB_ENV":                     filepath.Join(w.dir, "env"),
+		"GITHUB_STATE":                   filepath.Join(w.dir, "state"),
 		"GITHUB_STEP_SUMMARY":            filepath.Join(w.dir, "summary"),
 		"GITHUB_REPOSITORY":              "octo/app",
 		"GITHUB_RUN_ID":                  "987654",

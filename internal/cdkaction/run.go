@@ -180,18 +180,23 @@ func handOver(r *ghactions.Runner, cfg Config, res *awsauth.Result) error {
 	if !cfg.ExportCredentials {
 		return nil
 	}
-	for _, kv := range [][2]string{
-		{"AWS_ACCESS_KEY_ID", res.Credentials.AccessKeyID},
-		{"AWS_SECRET_ACCESS_KEY", res.Credentials.SecretAccessKey},
-		{"AWS_SESSION_TOKEN", res.Credentials.SessionToken},
-		{"AWS_REGION", cfg.Region},
-		{"AWS_DEFAULT_REGION", cfg.Region},
-	} {
-		if err := r.SetEnv(kv[0], kv[1]); err != nil {
+	values := map[string]string{
+		"AWS_ACCESS_KEY_ID":     res.Credentials.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": res.Credentials.SecretAccessKey,
+		"AWS_SESSION_TOKEN":     res.Credentials.SessionToken,
+		"AWS_REGION":            cfg.Region,
+		"AWS_DEFAULT_REGION":    cfg.Region,
+	}
+	var exported []string
+	// The post step clears what was written, also when a later write fails.
+	defer func() { recordExported(r, exported) }()
+	for _, name := range exportedEnv {
+		if err := r.SetEnv(name, values[name]); err != nil {
 			return fmt.Errorf("exporting the credentials to GITHUB_ENV: %w", err)
 		}
+		exported = append(exported, name)
 	}
-	r.Infof("Exported the credentials and region to later steps of the job (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION)")
+	r.Infof("Exported the credentials and region to later steps of the job (%s)", strings.Join(exported, ", "))
 	return nil
 }
 

@@ -192,6 +192,21 @@ func (r *Runner) SetEnv(name, value string) error {
 	return r.appendEntry("GITHUB_ENV", name, value)
 }
 
+// SaveState appends name=value to $GITHUB_STATE. The runner hands it to the
+// same action's post (and later) steps as the environment variable
+// STATE_<name>; go-githubactions' SaveState would do the same with its fixed
+// delimiter and panic on an error, so this writer is used instead.
+func (r *Runner) SaveState(name, value string) error {
+	if !envNameRE.MatchString(name) {
+		return fmt.Errorf("invalid state name %q", name)
+	}
+	return r.appendEntry("GITHUB_STATE", name, value)
+}
+
+// State returns what the action's main step saved as name with SaveState
+// (the STATE_<name> variable the runner sets in the post step), or "".
+func (r *Runner) State(name string) string { return r.getenv("STATE_" + name) }
+
 // AddSummary appends markdown to $GITHUB_STEP_SUMMARY.
 func (r *Runner) AddSummary(markdown string) error {
 	path := r.getenv("GITHUB_STEP_SUMMARY")

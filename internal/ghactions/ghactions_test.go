@@ -2,6 +2,7 @@ package ghactions
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,5 +164,34 @@ func TestStopCommands(t *testing.T) {
 	tok := strings.TrimPrefix(lines[0], "::stop-commands::")
 	if len(tok) < 32 || lines[2] != "::"+tok+"::" {
 		t.Errorf("stop/resume lines = %q", lines)
+	}
+}
+
+// TestState: SaveState writes a heredoc entry to GITHUB_STATE, State reads
+// the STATE_<name> variable the runner derives from it in the post step.
+func TestState(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"GITHUB_STATE": filepath.Join(dir, "state")}
+	r := New(func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err := r.SaveState("exported_env", "A,B"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(env["GITHUB_STATE"])
+	if got := parse(t, string(b)); len(got) != 1 || got["exported_env"] != "A,B" {
+		t.Errorf("GITHUB_STATE entries = %q", got)
+	}
+	if err := r.SaveState("bad-name", "x"); err == nil {
+		t.Error("state name with a hyphen accepted")
+	}
+	if got := r.State("exported_env"); got != "" {
+		t.Errorf("State before the runner set STATE_exported_env = %q", got)
+	}
+	env["STATE_exported_env"] = "A,B"
+	if got := r.State("exported_env"); got != "A,B" {
+		t.Errorf("State = %q", got)
+	}
+	delete(env, "GITHUB_STATE")
+	if err := r.SaveState("x", "y"); !errors.Is(err, ErrNoFile) {
+		t.Errorf("SaveState without GITHUB_STATE: %v", err)
 	}
 }
