@@ -33,15 +33,16 @@ func (e *emitter) jobEnv(j *ir.Job, vars *variables) []ir.EnvVar {
 	return dynamic
 }
 
-// placeDropped puts untranslated steps as comments where they stood: the
-// j.Steps[i] is the node at seq index first+i, and an item dropped after step
-// a goes before the node that follows it.
-func placeDropped(seq *y.Node, dropped []ir.Dropped, first int) {
+// placeDropped puts untranslated steps as comments where they stood:
+// starts[i] is the seq index of the first node of j.Steps[i] (and
+// starts[len(j.Steps)] the index after the steps), and an item dropped
+// after step a goes before the node of the step that follows it.
+func placeDropped(seq *y.Node, dropped []ir.Dropped, starts []int) {
 	// Comments are gathered per node and joined once: appending them one
 	// by one copies the growing text each time (quadratic in the steps).
 	var heads, foots comments
 	for _, d := range dropped {
-		idx := first + d.After + 1
+		idx := starts[min(max(d.After+1, 0), len(starts)-1)]
 		switch {
 		case idx < len(seq.Content):
 			heads.add(seq.Content[idx], droppedComment(d))
@@ -51,7 +52,13 @@ func placeDropped(seq *y.Node, dropped []ir.Dropped, first int) {
 			foots.add(seq, droppedComment(d))
 		}
 	}
-	heads.apply(y.AddHead)
+	// The dropped items stood before the node: above its own comment.
+	heads.apply(func(n *y.Node, text string) {
+		if n.HeadComment != "" {
+			text += "\n" + n.HeadComment
+		}
+		n.HeadComment = text
+	})
 	foots.apply(y.AddFoot)
 }
 
@@ -83,24 +90,40 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 	r.Refs = func(ref *ir.Ref) (string, bool) { return e.shellRef(j, ref, vars), true }
 	dynamic := e.jobEnv(j, vars)
 	seq := y.Seq()
-	run := func(s string) *y.Node {
+	run := func(s, comment string) *y.Node {
 		m := y.Map()
 		y.Set(m, "Run", y.Str(s))
+		if comment != "" {
+			y.AddHead(m, y.Comment(comment))
+		}
 		seq.Content = append(seq.Content, m)
 		return m
 	}
-	run(r.Prelude())
-	for _, c := range e.downloads(j) {
-		run(c)
+	// A job that needs nothing of the step runtime gets plain commands.
+	prefix, plain, isPlain := r.Plain(dynamic)
+	if isPlain {
+		if _, set := vars.values["CI"]; !set {
+			vars.add("CI", "true") // as on GitHub's runners
+		}
+		for _, c := range prefix {
+			run(c.Text, c.Comment)
+		}
+	} else {
+		run(r.Prelude(), "")
 	}
-	first := len(seq.Content)
-	for _, s := range j.Steps {
-		var node *y.Node
+	for _, c := range e.downloads(j) {
+		run(c, "")
+	}
+	// starts[i] is the node of step i's first command (the last entry: the
+	// node after the steps), where the items dropped before it go.
+	starts := make([]int, len(j.Steps)+1)
+	for i, s := range j.Steps {
+		starts[i] = len(seq.Content)
 		switch {
 		case s.Runtime != nil:
 			want := strings.TrimSpace(s.Runtime.Name + " " + s.Runtime.Version)
-			node = run(fmt.Sprintf("# actionport: %s: %s is expected from the build image (pin it with a container image if needed)\n%s || true",
-				s.Uses, want, runtimeCommand(s.Runtime.Name)))
+			run(fmt.Sprintf("%s || true", runtimeCommand(s.Runtime.Name)),
+				fmt.Sprintf("%s: %s is expected from the build image (pin it with a container image if needed)", s.Uses, want))
 			switch {
 			case s.Runtime.Version != "" && fromMatrix(s):
 				// Every combination would run the same runtime: the matrix is lost.
@@ -110,19 +133,25 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 			default:
 				e.report(ruleRuntime, diag.Info, s.Pos, "%s was replaced by the %s of the CodeCatalyst build image; set a container image in Configuration.Container to pin a version", s.Uses, s.Runtime.Name)
 			}
+		case s.Kind == ir.StepRun && isPlain:
+			for _, c := range plain[i] {
+				run(c.Text, c.Comment)
+			}
 		case s.Kind == ir.StepRun:
-			node = run(r.Step(s, dynamic))
+			run(r.Step(s, dynamic), "")
 		default:
-			node = run(fmt.Sprintf("echo 'actionport: step %s not converted' >&2", s.Uses))
+			run(fmt.Sprintf("echo 'actionport: step %s not converted' >&2", s.Uses), "")
 		}
-		_ = node
 	}
+	starts[len(j.Steps)] = len(seq.Content)
 	e.outVar[j.Key] = map[string]string{}
 	for _, o := range j.Outputs {
 		e.outVar[j.Key][o.Name] = shell.EnvName(o.Name)
 	}
-	run(r.Finish(j.Outputs))
-	placeDropped(seq, j.Dropped, first)
+	if !isPlain {
+		run(r.Finish(j.Outputs), "")
+	}
+	placeDropped(seq, j.Dropped, starts)
 	if len(seq.Content) > MaxSteps {
 		e.report(ruleTooMany, diag.Error, j.Pos, "job converts to %d build steps; CodeCatalyst allows %d. Merge steps", len(seq.Content), MaxSteps)
 	}
@@ -368,8 +397,9 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		y.Set(m, "run", y.Str(c))
 		seq.Content = append(seq.Content, m)
 	}
-	first := len(seq.Content)
-	for _, s := range j.Steps {
+	starts := make([]int, len(j.Steps)+1)
+	for i, s := range j.Steps {
+		starts[i] = len(seq.Content)
 		m := y.Map()
 		if s.ID != "" {
 			y.Set(m, "id", y.Str(s.ID))
@@ -445,12 +475,13 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		}
 		e.report(ruleOutput, diag.Error, o.Pos, "job output %q is not a single step output; CodeCatalyst's runner action exports step outputs only. Write it to GITHUB_OUTPUT in a step", o.Name)
 	}
+	starts[len(j.Steps)] = len(seq.Content)
 	if len(seq.Content) == 0 {
 		m := y.Map()
 		y.Set(m, "run", y.Str("echo 'actionport: no steps left to run'"))
 		seq.Content = append(seq.Content, m)
 	}
-	placeDropped(seq, j.Dropped, first)
+	placeDropped(seq, j.Dropped, starts)
 	return seq
 }
 

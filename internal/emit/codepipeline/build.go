@@ -13,10 +13,23 @@ import (
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// commandsMode renders run steps as build commands with the shell runtime.
+// commandsMode renders run steps as build commands: plain commands when
+// nothing in the job needs the step runtime (shell.Renderer.Plain), the
+// runtime's wrapped steps otherwise.
 func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) {
 	j := s.job
-	s.build = append(s.build, command{text: r.Prelude()})
+	prefix, plain, isPlain := r.Plain(dynamic)
+	s.plain = isPlain
+	if isPlain {
+		if _, set := lookup(s.vars, "CI"); !set {
+			s.vars = append(s.vars, kv{"CI", "true"}) // as on GitHub's runners
+		}
+		for _, c := range prefix {
+			s.build = append(s.build, command{text: c.Text, comment: commentText(c.Comment)})
+		}
+	} else {
+		s.build = append(s.build, command{text: r.Prelude()})
+	}
 	e.jobIfInBuild(j)
 	if c := e.credentials(s, r); c != "" {
 		s.build = append(s.build, command{text: c, comment: "# actionport: configure-aws-credentials"})
@@ -26,20 +39,42 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 		if st.Kind != ir.StepRun {
 			continue
 		}
-		text := r.Step(st, dynamic)
+		if isPlain {
+			if len(plain[i]) > 0 { // none: its condition is false here
+				stepCmd[i] = len(s.build)
+			}
+			for _, c := range plain[i] {
+				s.build = append(s.build, command{text: c.Text, comment: commentText(c.Comment)})
+			}
+			continue
+		}
 		stepCmd[i] = len(s.build)
-		s.build = append(s.build, command{text: text})
+		s.build = append(s.build, command{text: r.Step(st, dynamic)})
 	}
-	s.build = append(s.build, command{text: r.Finish(j.Outputs)})
-	e.placeDropped(j, s.build, stepCmd)
-	for _, o := range j.Outputs {
-		s.exported = append(s.exported, shell.EnvName(o.Name))
+	if !isPlain {
+		s.build = append(s.build, command{text: r.Finish(j.Outputs)})
+		for _, o := range j.Outputs {
+			s.exported = append(s.exported, shell.EnvName(o.Name))
+		}
 	}
+	if len(s.build) == 0 {
+		s.build = append(s.build, command{text: "true", comment: "# actionport: the job has no steps to run here"})
+	}
+	e.placeDropped(j, s.build, stepCmd, isPlain)
+}
+
+// commentText renders comment lines ("" for none).
+func commentText(c string) string {
+	if c == "" {
+		return ""
+	}
+	return yamlnode.Comment(c)
 }
 
 // placeDropped attaches the job's dropped items as comments above the command
-// that follows them.
-func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int) {
+// that follows them; with after set, those after the last step go below the
+// last command, otherwise above it (the runtime's closing command).
+func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int, after bool) {
 	if len(j.Dropped) == 0 {
 		return
 	}
@@ -48,6 +83,9 @@ func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int) {
 	// joined once, so both stay linear in the steps.
 	next := make([]int, len(j.Steps)+1)
 	next[len(j.Steps)] = len(cmds) - 1
+	if after {
+		next[len(j.Steps)] = -1
+	}
 	for i := len(j.Steps) - 1; i >= 0; i-- {
 		next[i] = next[i+1]
 		if c, ok := stepCmd[i]; ok {
@@ -63,9 +101,13 @@ func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int) {
 		texts[at] = append(texts[at], commentLines(d.Reason, d.Rule, d.YAML))
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
 	}
+	if t, ok := texts[-1]; ok {
+		delete(texts, -1)
+		cmds[len(cmds)-1].foot = strings.Join(t, "\n")
+	}
 	for at, t := range texts {
 		if cmds[at].comment != "" {
-			t = append([]string{cmds[at].comment}, t...)
+			t = append(t, cmds[at].comment) // the dropped items came first
 		}
 		cmds[at].comment = strings.Join(t, "\n")
 	}
@@ -264,6 +306,9 @@ func (b *nodes) commandNodes(cmds []command) *yamlnode.Node {
 	for _, c := range cmds {
 		n := b.str(c.text)
 		addComment(n, c.comment)
+		if c.foot != "" {
+			yamlnode.AddFoot(n, c.foot)
+		}
 		s.Content = append(s.Content, n)
 	}
 	return s

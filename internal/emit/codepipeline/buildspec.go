@@ -2,6 +2,7 @@ package codepipeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/yamlnode"
@@ -62,7 +63,12 @@ func (e *emitter) buildspecDoc(u *unit) *yamlnode.Node {
 	} else {
 		build := s.build
 		if u.batch {
-			build = append([]command{build[0], {text: matrixCase(u.matrixVars), comment: "# actionport: values of this matrix combination"}}, build[1:]...)
+			// The values come first, after the runtime's prelude if any.
+			at := 1
+			if s.plain {
+				at = 0
+			}
+			build = slices.Insert(slices.Clone(build), at, command{text: matrixCase(u.matrixVars), comment: "# actionport: values of this matrix combination"})
 		}
 		e.set(phases, "build", e.mapping("commands", e.commandNodes(build)))
 	}

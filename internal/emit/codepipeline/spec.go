@@ -17,7 +17,9 @@ import (
 type kv struct{ k, v string }
 
 // command is one buildspec command with an optional comment above it.
-type command struct{ text, comment string }
+// command is one build command with the comments above (comment) and
+// below it (foot).
+type command struct{ text, comment, foot string }
 
 // outArtifact is one uploaded artifact: the pipeline artifact name and the buildspec files.
 type outArtifact struct {
@@ -45,6 +47,8 @@ type jobSpec struct {
 	inputs     []string // input artifact names besides the source
 	cache      []string
 	privileged bool
+	// plain is set when the build commands are plain (no step runtime).
+	plain bool
 }
 
 // envNameOK reports whether s is already a shell variable name, that is
