@@ -72,6 +72,8 @@ type Result struct {
 	Skipped []string
 	// Took is how long the workflow's runs took.
 	Took time.Duration
+	// Dir is the workflow's work directory under Suite.Work ("" if none was made).
+	Dir string
 }
 
 // Rerun runs a workflow again whose first result has a DIFF without an
@@ -152,6 +154,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	if err != nil {
 		return fail(events, err.Error())
 	}
+	res.Dir = dir
 	repo := filepath.Join(dir, "repo")
 	wfRel := filepath.Join(".github", "workflows", name)
 	files, err := s.prepare(repo, wfRel, marked)

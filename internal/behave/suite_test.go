@@ -117,11 +117,11 @@ func TestBehaviour(t *testing.T) {
 			for i := range next {
 				results[i] = s.Workflow(context.Background(), inputs[i])
 				// Keep the disk small: the runs of a workflow are not needed
-				// once compared (the report keeps the logs of DIFFs).
-				if m, _ := filepath.Glob(filepath.Join(work, strings.TrimSuffix(filepath.Base(inputs[i]), filepath.Ext(inputs[i]))+"-*")); len(m) > 0 {
-					for _, d := range m {
-						os.RemoveAll(d)
-					}
+				// once compared (the report keeps the logs of DIFFs). Only
+				// its own directory: inputs of the same name (a testdata
+				// case of each target) may be running.
+				if d := results[i].Dir; d != "" {
+					os.RemoveAll(d)
 				}
 			}
 		}()
