@@ -111,12 +111,29 @@ var NotificationEvents = []string{"started", "succeeded", "failed", "canceled"}
 
 // RunnerMap is the target compute for one runner label.
 type RunnerMap struct {
-	// CodeCatalyst fleet, e.g. Linux.x86-64.2XLarge.
+	// Fleet is a CodeCatalyst fleet (an on-demand fleet such as
+	// Linux.x86-64.2XLarge, or a provisioned fleet's name), which the
+	// CodePipeline target maps to the same CodeBuild architecture and size;
+	// or a CodeBuild fleet ARN (arn:aws:codebuild:REGION:ACCOUNT:fleet/NAME:ID),
+	// which the CodePipeline target's project runs on and CodeCatalyst cannot use.
 	Fleet string `yaml:"fleet"`
 	// CodeBuild environment type and compute type, e.g. LINUX_CONTAINER / BUILD_GENERAL1_LARGE.
 	Type        string `yaml:"type"`
 	ComputeType string `yaml:"compute-type"`
 	Image       string `yaml:"image"`
+}
+
+// codeBuildFleetARN matches a CodeBuild fleet ARN, the only fleet value a
+// CodeBuild project takes (Environment.Fleet.FleetArn): a fleet name alone
+// does not make its ARN, which ends with an id CodeBuild assigns.
+var codeBuildFleetARN = regexp.MustCompile(`^arn:aws[a-z-]*:codebuild:[a-z0-9-]+:\d{12}:fleet/[A-Za-z0-9][A-Za-z0-9_-]{1,127}(:[A-Za-z0-9-]+)?$`)
+
+// CodeBuildFleet returns the mapping's fleet when it is a CodeBuild fleet ARN, else "".
+func (r RunnerMap) CodeBuildFleet() string {
+	if codeBuildFleetARN.MatchString(r.Fleet) {
+		return r.Fleet
+	}
+	return ""
 }
 
 // Environment maps one GitHub environment.

@@ -94,3 +94,18 @@ func TestParseHostile(t *testing.T) {
 		})
 	}
 }
+
+func TestCodeBuildFleet(t *testing.T) {
+	for fleet, want := range map[string]bool{
+		"arn:aws:codebuild:us-east-1:123456789012:fleet/ios-builds:2c3d4e5f-0123-4567-89ab-0123456789ab": true,
+		"arn:aws-cn:codebuild:cn-north-1:123456789012:fleet/mac":                                         true,
+		"Linux.x86-64.2XLarge": false,
+		"ios-builds":           false,
+		"arn:aws:codebuild:us-east-1:123456789012:project/ios":            false,
+		"arn:aws:codebuild:us-east-1:123456789012:fleet/ios\narn:aws:x:y": false,
+	} {
+		if got := (RunnerMap{Fleet: fleet}).CodeBuildFleet() != ""; got != want {
+			t.Errorf("CodeBuildFleet(%q) = %v, want %v", fleet, got, want)
+		}
+	}
+}

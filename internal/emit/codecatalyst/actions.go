@@ -220,14 +220,29 @@ func secretCount(n *y.Node) int {
 func (e *emitter) compute(j *ir.Job) *y.Node {
 	c := y.Map()
 	y.Set(c, "Type", y.Str("EC2"))
-	fleet := ""
+	fleet, codeBuild := "", ""
 	if j.Runner.Mapped != "" {
-		fleet = e.cfg.Runners[j.Runner.Mapped].Fleet
+		m := e.cfg.Runners[j.Runner.Mapped]
+		fleet = m.Fleet
+		if codeBuild = m.CodeBuildFleet(); codeBuild != "" {
+			fleet = "" // a CodeBuild fleet is for the CodePipeline target
+		}
+	}
+	labels := strings.Join(j.Runner.Labels, ", ")
+	if fleet != "" && j.Runner.OS == "macos" {
+		e.report(ruleCompute, diag.Warning, j.Runner.Pos, "runner %q is macOS, but CodeCatalyst has no macOS compute: the job runs on the fleet %q that .actionport.yml maps it to, which runs Linux", labels, fleet)
 	}
 	if fleet == "" {
 		switch {
-		case j.Runner.OS == "windows" || j.Runner.OS == "macos" || j.Runner.SelfHosted:
-			e.report(ruleCompute, diag.Error, j.Runner.Pos, "runner %q has no CodeCatalyst equivalent; the job gets Linux compute. Map the label in .actionport.yml (runners: {%q: {fleet: ...}})", strings.Join(j.Runner.Labels, ", "), firstOr(j.Runner.Labels, "label"))
+		case j.Runner.OS == "macos":
+			why := ""
+			if codeBuild != "" {
+				why = fmt.Sprintf(" (the CodeBuild fleet %s of .actionport.yml is for the CodePipeline target)", codeBuild)
+			}
+			e.report(ruleCompute, diag.Error, j.Runner.Pos, "runner %q is macOS, and CodeCatalyst has no macOS compute (its fleets run Linux)%s: the job gets Linux compute, where macOS tools such as xcodebuild do not exist. Convert it for CodePipeline (a CodeBuild macOS fleet) or map the label to a Linux fleet in .actionport.yml (runners: {%q: {fleet: ...}})", labels, why, firstOr(j.Runner.Labels, "label"))
+			fleet = "Linux.x86-64.Large"
+		case j.Runner.OS == "windows" || j.Runner.SelfHosted:
+			e.report(ruleCompute, diag.Error, j.Runner.Pos, "runner %q has no CodeCatalyst equivalent; the job gets Linux compute. Map the label in .actionport.yml (runners: {%q: {fleet: ...}})", labels, firstOr(j.Runner.Labels, "label"))
 			fleet = "Linux.x86-64.Large"
 		default:
 			arch := "x86-64"
@@ -236,6 +251,9 @@ func (e *emitter) compute(j *ir.Job) *y.Node {
 			}
 			size := map[string]string{"": "Large", "large": "Large", "xlarge": "XLarge", "2xlarge": "2XLarge"}[j.Runner.Size]
 			fleet = "Linux." + arch + "." + size
+			if codeBuild != "" {
+				e.report(ruleCompute, diag.Info, j.Runner.Pos, "the fleet of runner %q in .actionport.yml is a CodeBuild fleet (%s), for the CodePipeline target; the CodeCatalyst action gets %s", labels, codeBuild, fleet)
+			}
 		}
 	}
 	y.Set(c, "Fleet", y.Str(fleet))

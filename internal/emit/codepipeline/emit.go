@@ -66,6 +66,8 @@ type emitter struct {
 	// liftNotifications); approvals whether the pipeline has approval stages.
 	notifies  []liftedNotify
 	approvals bool
+	// macCompute is the compute type of the template's macOS fleet.
+	macCompute string
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one

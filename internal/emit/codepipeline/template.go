@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -35,6 +36,7 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 	e.set(res, "ArtifactBucket", artifactBucketResource)
 	e.set(res, "CodeBuildRole", e.codeBuildRole())
 	e.set(res, "PipelineRole", e.pipelineRole())
+	e.macFleet(res)
 	for _, u := range e.units {
 		e.set(res, e.projectID(u), e.project(u, inline[u]))
 	}
@@ -61,6 +63,44 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 	}
 	header := append([]string{"Deploy: aws cloudformation deploy --template-file template.yaml --stack-name " + e.pipelineName() + " --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"}, e.w.Notes...)
 	return e.encode(emit.Header(e.w.Source, header...), doc)
+}
+
+// macFleet adds the AWS::CodeBuild::Fleet the macOS jobs' projects run on
+// (CodeBuild has no on-demand macOS): one per template, reserved capacity of
+// one Apple silicon machine, with a comment and a warning about its cost.
+func (e *emitter) macFleet(res *yamlnode.Node) {
+	var jobs []string
+	var first *jobSpec
+	for _, u := range e.units {
+		if !u.merged.comp.macFleet {
+			continue
+		}
+		if first == nil {
+			first = u.merged
+		}
+		for _, j := range u.jobs {
+			if !slices.Contains(jobs, j.ID) {
+				jobs = append(jobs, j.ID)
+			}
+		}
+	}
+	if first == nil {
+		return
+	}
+	e.macCompute = first.comp.computeType
+	n := e.mapping("Type", "AWS::CodeBuild::Fleet", "Properties", e.mapping(
+		"Name", e.sub("${AWS::StackName}-macos"),
+		"EnvironmentType", macEnvType,
+		"ComputeType", e.macCompute,
+		"BaseCapacity", e.num(1),
+		"OverflowBehavior", "QUEUE",
+	))
+	key := yamlnode.Set(res, MacFleetID, n)
+	addComment(key, "# actionport: macOS builds run only on CodeBuild reserved capacity. This fleet keeps one\n"+
+		"# Apple silicon machine (BaseCapacity 1) provisioned for the macOS jobs ("+strings.Join(jobs, ", ")+"):\n"+
+		"# it is billed for as long as it exists, whether builds run or not; builds beyond\n"+
+		"# its capacity wait in the queue. Delete the stack (or the fleet) when idle.")
+	e.d.add(RuleRunner, diag.Warning, first.job.Runner.Pos, "the macOS jobs (%s) run on the CodeBuild macOS fleet %s (%s, %s, BaseCapacity 1) that the template creates: macOS builds need reserved capacity, which is billed while the fleet exists, even when no build runs", strings.Join(jobs, ", "), MacFleetID, macEnvType, e.macCompute)
 }
 
 // projectID is the logical id of a unit's project.
@@ -103,6 +143,16 @@ func (e *emitter) project(u *unit, spec string) *yamlnode.Node {
 	}
 	if s.privileged {
 		e.set(envn, "PrivilegedMode", e.boolean(true))
+	}
+	switch {
+	case s.comp.macFleet:
+		if s.comp.computeType != e.macCompute {
+			e.d.add(RuleRunner, diag.Warning, s.job.Runner.Pos, "job %q asks for compute type %s, but the macOS jobs share one fleet of %s (the first macOS job's); the project uses %s", s.job.ID, s.comp.computeType, e.macCompute, e.macCompute)
+			envn = e.mappingCap(5, "Type", s.comp.envType, "ComputeType", e.macCompute, "Image", s.comp.image)
+		}
+		e.set(envn, "Fleet", e.mapping("FleetArn", e.getAtt(MacFleetID, "Arn")))
+	case s.comp.fleetARN != "":
+		e.set(envn, "Fleet", e.mapping("FleetArn", s.comp.fleetARN))
 	}
 	props := e.mappingCap(9,
 		"Name", e.sub("${AWS::StackName}-"+u.name),
