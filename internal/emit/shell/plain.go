@@ -120,11 +120,7 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 		assigns = append(assigns, envName(e.Name)+"="+w)
 	}
 	setup = append(setup, exports...)
-	wd := s.WorkingDirectory
-	if wd == "" {
-		wd = r.Job.Defaults.WorkingDirectory
-	}
-	if wd != "" {
+	if wd := workingDir(s, r.Job); wd != "" {
 		setup = append(setup, "cd "+Quote(wd))
 	}
 	var comment []string
@@ -158,8 +154,7 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 	if len(cmds) == 0 {
 		cmds = []Command{{Text: "true"}}
 	}
-	cmds[0].Comment = strings.TrimPrefix(strings.Join(comment, "\n")+"\n"+cmds[0].Comment, "\n")
-	cmds[0].Comment = strings.TrimSuffix(cmds[0].Comment, "\n")
+	cmds[0].Comment = joinLines(append(comment, cmds[0].Comment)...)
 	return cmds, true
 }
 
@@ -331,7 +326,7 @@ func splitSimple(body string) ([]Command, bool) {
 		if len(cmds) == 0 {
 			return nil, false
 		}
-		cmds[len(cmds)-1].Comment = strings.TrimPrefix(cmds[len(cmds)-1].Comment+"\n"+strings.Join(comment, "\n"), "\n")
+		cmds[len(cmds)-1].Comment = joinLines(append([]string{cmds[len(cmds)-1].Comment}, comment...)...)
 	}
 	for i, c := range cmds {
 		if !simpleLine(c.Text, i == len(cmds)-1) {
@@ -379,4 +374,15 @@ func simpleLine(l string, last bool) bool {
 		}
 	}
 	return true
+}
+
+// joinLines joins the non-empty texts with newlines.
+func joinLines(texts ...string) string {
+	var out []string
+	for _, t := range texts {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -250,10 +250,7 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	for i, ref := range refs {
 		fmt.Fprintf(&b, "    export AP_EXPR_%d=%s\n", i+1, r.word(ref))
 	}
-	wd := s.WorkingDirectory
-	if wd == "" {
-		wd = r.Job.Defaults.WorkingDirectory
-	}
+	wd := workingDir(s, r.Job)
 	b.WriteString("    cd \"$AP_WORKSPACE\"")
 	if wd != "" {
 		b.WriteString(" && cd " + Quote(wd))
@@ -270,6 +267,14 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	}
 	fmt.Fprintf(&b, "    ap_done %s 0 %s\n  else\n    ap_done %s $? %s\n  fi\nfi", Quote(id), coe, Quote(id), coe)
 	return b.String()
+}
+
+// workingDir is the step's working directory, or the job default's.
+func workingDir(s *ir.Step, j *ir.Job) string {
+	if s.WorkingDirectory != "" {
+		return s.WorkingDirectory
+	}
+	return j.Defaults.WorkingDirectory
 }
 
 func shellFor(s *ir.Step, j *ir.Job) string {
