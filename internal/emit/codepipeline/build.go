@@ -99,7 +99,7 @@ func (e *emitter) placeDropped(j *ir.Job, cmds []command, stepCmd map[int]int, a
 			at = len(cmds) - 1
 		}
 		texts[at] = append(texts[at], commentLines(d.Reason, d.Rule, d.YAML))
-		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in the buildspec of project %s", d.What, d.Rule, e.unitName(j))
 	}
 	if t, ok := texts[-1]; ok {
 		delete(texts, -1)
@@ -233,7 +233,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			if dropped[k].After < i {
 				d := dropped[k]
 				addComment(n, commentLines(d.Reason, d.Rule, d.YAML))
-				e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+				e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in the buildspec of project %s", d.What, d.Rule, e.unitName(j))
 				dropped = append(dropped[:k], dropped[k+1:]...)
 				k--
 			}
@@ -245,7 +245,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	}
 	for _, d := range dropped {
 		addComment(s.steps[len(s.steps)-1], commentLines(d.Reason, d.Rule, d.YAML))
-		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in buildspec-%s.yml", d.What, d.Rule, e.unitName(j))
+		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in the buildspec of project %s", d.What, d.Rule, e.unitName(j))
 	}
 	if len(j.Outputs) > 0 {
 		var b strings.Builder

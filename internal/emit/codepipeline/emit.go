@@ -1,6 +1,7 @@
 package codepipeline
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -74,7 +75,29 @@ type emitter struct {
 // buildspec per CodeBuild project, with paths relative to
 // "<workflow base name>/". The output is deterministic.
 func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
-	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) { return emitOne(w, opts) })
+	specs := new(specFiles)
+	rank := map[string]int{} // output order: the variants' order
+	for i, v := range w.Variants {
+		rank[v.BaseName] = i
+	}
+	if i := slices.IndexFunc(w.Variants, func(v *ir.Workflow) bool { return v.BaseName == w.BaseName }); i > 0 {
+		// The pipeline named after the workflow holds the shared buildspecs.
+		c := *w
+		c.Variants = append([]*ir.Workflow{w.Variants[i]}, slices.Delete(slices.Clone(w.Variants), i, i+1)...)
+		w = &c
+	}
+	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) { return emitOne(w, opts, specs) })
+	if len(specs.order) > 0 {
+		files = append(files, specs.files()...)
+		dirRank := func(p string) int { return rank[p[:strings.IndexByte(p, '/')]] }
+		sort.SliceStable(files, func(i, j int) bool {
+			if ri, rj := dirRank(files[i].Path), dirRank(files[j].Path); ri != rj {
+				return ri < rj
+			}
+			return files[i].Path < files[j].Path
+		})
+	}
+	return files, ds
 }
 
 // stageChecked reports a job condition a stage entry rule checks (see
@@ -87,8 +110,9 @@ func stageChecked(j *ir.Job) bool {
 	return ok
 }
 
-// emitOne converts one (specialized) workflow.
-func emitOne(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
+// emitOne converts one (specialized) workflow; its buildspec files are
+// added to specs (see specFiles).
+func emitOne(w *ir.Workflow, opts Options, specs *specFiles) ([]emit.File, diag.List) {
 	w, lifted := liftNotifications(w)
 	w = emit.PropagateSkips(w, stageChecked)
 	e := newEmitter(w, opts)
@@ -99,18 +123,18 @@ func emitOne(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		return nil, e.finish()
 	}
 	dir := w.BaseName + "/"
-	files := make([]emit.File, 0, len(e.units)+2)
+	files := make([]emit.File, 0, 2)
 	var inline map[*unit]string // the buildspecs, with InlineBuildspecs
 	if e.opts.InlineBuildspecs {
 		inline = make(map[*unit]string, len(e.units))
 	}
 	for _, u := range e.units {
-		header := emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")")
 		doc := e.buildspecDoc(u)
 		if inline != nil {
+			header := emit.Header(w.Source, "CodeBuild buildspec of project "+u.name+" (jobs: "+jobList(u)+")")
 			inline[u] = e.encodeString(header, doc)
 		} else {
-			files = append(files, emit.File{Path: dir + "buildspec-" + u.name + ".yml", Data: e.encode(header, doc)})
+			u.spec = specs.add(w.BaseName, w.Source, u.name, jobKeys(u), e.encode("", doc))
 		}
 	}
 	files = append(files,
@@ -180,11 +204,16 @@ func (e *emitter) model() (p pipelineDecl, ok bool) {
 }
 
 func jobList(u *unit) string {
-	var ks []string
+	return strings.Join(jobKeys(u), ", ")
+}
+
+// jobKeys are the GitHub job ids of a unit.
+func jobKeys(u *unit) []string {
+	ks := make([]string, 0, len(u.jobs))
 	for _, j := range u.jobs {
 		ks = append(ks, j.Key)
 	}
-	return strings.Join(ks, ", ")
+	return ks
 }
 
 func (e *emitter) finish() diag.List {

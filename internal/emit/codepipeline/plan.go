@@ -24,6 +24,8 @@ type unit struct {
 	batch  bool
 	// matrixVars are per-combination values selected in the build by AP_MATRIX_INDEX (batch mode).
 	matrixVars [][]kv
+	// spec is the buildspec file of the project (nil with InlineBuildspecs).
+	spec *specFile
 }
 
 // sanitize makes a name usable as a CodePipeline or CodeBuild name: each

@@ -2,7 +2,6 @@ package codepipeline
 
 import (
 	"fmt"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -362,5 +361,5 @@ func (e *emitter) buildspecPath(u *unit) string {
 	if dir == "." {
 		dir = ""
 	}
-	return path.Join(dir, e.w.BaseName, "buildspec-"+u.name+".yml")
+	return u.spec.specPath(dir)
 }
