@@ -201,8 +201,10 @@ func (r *Renderer) cond(c *ir.Cond) string {
 	return "false"
 }
 
-// interpreter returns the command that runs a script file for a GitHub shell.
-func interpreter(shell, file string) string {
+// interpreter returns the command that runs the script file "$AP_SCRIPT"
+// (see ap_run) for a GitHub shell.
+func interpreter(shell string) string {
+	const file = `"$AP_SCRIPT"`
 	switch shell {
 	case "":
 		return `bash -e ` + file
@@ -213,7 +215,7 @@ func interpreter(shell, file string) string {
 	case "python":
 		return `python3 ` + file
 	case "pwsh":
-		return `pwsh -command ". '` + strings.Trim(file, `"`) + `'"`
+		return `pwsh -command ". '$AP_SCRIPT'"`
 	}
 	if strings.Contains(shell, "{0}") {
 		return strings.ReplaceAll(shell, "{0}", file)
@@ -221,7 +223,9 @@ func interpreter(shell, file string) string {
 	return shell + " " + file
 }
 
-// Step renders one run step as a self-contained command.
+// Step renders one run step as a self-contained command: the step's
+// condition, then ap_run (lib.sh) with the script as a here-document and
+// the step's environment as arguments.
 func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	r.n++
 	id := s.ID
@@ -229,18 +233,35 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	if key == "" {
 		key = "step" + strconv.Itoa(r.n)
 	}
-	script := fmt.Sprintf(`"$AP_STATE/%s.script"`, envName(key))
 	body, refs := r.scriptText(s)
 	var b strings.Builder
-	b.Grow(2*len(body) + 640) // the script, its wrapper and a few exports
+	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
 	fmt.Fprintf(&b, "# step: %s (%s)\n", oneLine(s.Label()), s.Pos)
 	if s.Note != "" {
 		fmt.Fprintf(&b, "# actionport: %s\n", oneLine(s.Note))
 	}
+	fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nif ap_active && { %s; }; then\n  ap_load\n", r.Cond(s.If))
+	run := interpreter(shellFor(s, r.Job))
+	if s.TimeoutMinutes > 0 {
+		run = fmt.Sprintf("timeout %dm %s", s.TimeoutMinutes, run)
+	}
+	coe := "0"
+	if s.ContinueOnError {
+		coe = "1"
+	}
+	dir := "."
+	if wd := workingDir(s, r.Job); wd != "" {
+		dir = wd
+	}
+	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, envName(key), Quote(dir), Quote(run))
 	delim := heredocDelimiter(body)
-	fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\ncat > %s <<'%s'\n%s\n%s\n", script, delim, body, delim)
-	fmt.Fprintf(&b, "if ap_active && { %s; }; then\n  ap_load\n  if (\n", r.Cond(s.If))
-	b.WriteString("    export GITHUB_ENV=\"$AP_STATE/env\" GITHUB_PATH=\"$AP_STATE/path\" GITHUB_OUTPUT=\"$AP_STATE/out_" + envName(key) + "\" GITHUB_STEP_SUMMARY=\"$AP_STATE/summary.md\" CI=true\n")
+	if len(env)+len(s.Env)+len(refs) == 0 {
+		fmt.Fprintf(&b, "  %s <<'%s'\n%s\n%s\nfi", call, delim, body, delim)
+		return b.String()
+	}
+	// The step's variables, in a subshell, one export after the other: a
+	// value may read one set before it (the script's ${{ env.X }}).
+	b.WriteString("  (\n")
 	for _, e := range env {
 		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
 	}
@@ -250,22 +271,7 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	for i, ref := range refs {
 		fmt.Fprintf(&b, "    export AP_EXPR_%d=%s\n", i+1, r.word(ref))
 	}
-	wd := workingDir(s, r.Job)
-	b.WriteString("    cd \"$AP_WORKSPACE\"")
-	if wd != "" {
-		b.WriteString(" && cd " + Quote(wd))
-	}
-	b.WriteString(" && ")
-	run := interpreter(shellFor(s, r.Job), script)
-	if s.TimeoutMinutes > 0 {
-		run = fmt.Sprintf("timeout %dm %s", s.TimeoutMinutes, run)
-	}
-	b.WriteString(run + "\n  ); then\n")
-	coe := "0"
-	if s.ContinueOnError {
-		coe = "1"
-	}
-	fmt.Fprintf(&b, "    ap_done %s 0 %s\n  else\n    ap_done %s $? %s\n  fi\nfi", Quote(id), coe, Quote(id), coe)
+	fmt.Fprintf(&b, "    %s <<'%s'\n%s\n%s\n  )\nfi", call, delim, body, delim)
 	return b.String()
 }
 
