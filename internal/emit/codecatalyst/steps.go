@@ -310,14 +310,20 @@ func (e *emitter) githubToken(ref *ir.Ref) {
 	e.report(ruleGitHubToken, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN is read from the CodeCatalyst secret %s: CodeCatalyst makes no GitHub token per run. Create the secret with a fine-grained GitHub token limited to what the workflow's permissions allow, and rotate it", e.cfg.SecretName("GITHUB_TOKEN"))
 }
 
-// jobOutput renders needs.J.outputs.O as ${Action.Var}.
+// jobOutput renders needs.J.outputs.O as ${Action.Var} (${Group.Action.Var}
+// for a matrix combination).
 func (e *emitter) jobOutput(ref *ir.Ref) (string, bool) {
 	vn := e.outVar[ref.Job][ref.Name]
 	if vn == "" {
 		e.report(ruleOutput, diag.Error, ref.Pos, "needs.%s.outputs.%s: the job defines no such output that CodeCatalyst can export", ref.Job, ref.Name)
 		return "", false
 	}
-	return "${" + e.names[ref.Job] + "." + vn + "}", true
+	name := e.names[ref.Job]
+	if j := e.jobs[ref.Job]; j != nil && j.Group != "" {
+		// An action inside an action group is named group.action.
+		name = e.groups[j.Group] + "." + name
+	}
+	return "${" + name + "." + vn + "}", true
 }
 
 // runnerRef renders a reference inside GitHub-format steps run by the
