@@ -627,7 +627,9 @@ jobs:
 		if err := os.WriteFile(filepath.Join(env.Source, rel), f.Data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		wfs = append(wfs, Workflow{File: rel})
+		if strings.HasSuffix(rel, ".yaml") {
+			wfs = append(wfs, Workflow{File: rel})
+		}
 	}
 	res, err := RunCodeCatalyst(context.Background(), env, wfs)
 	if err != nil {

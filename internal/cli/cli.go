@@ -33,6 +33,8 @@ Usage:
   convert codepipeline [flags] [PATH...]   GitHub workflows -> DIR/<name>/template.yaml,
                                            pipeline.json, buildspec-<job>.yml
                                            (DIR: --out, default aws/codepipeline);
+                                           both write DIR/actionport-runtime.sh when a
+                                           job needs the step runtime;
                                            --deploy creates/updates the stacks
   convert audit [flags] PATH...            convert every workflow of many repositories
                                            to both targets in memory and write
@@ -82,6 +84,14 @@ func CodeCatalyst(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
 	return codecatalyst.Emit(w, codecatalyst.Options{Config: cfg})
 }
 
+// CodeCatalystIn is CodeCatalyst for files written to the directory out:
+// the actions that copy the step runtime file find it there in the source.
+func CodeCatalystIn(out string) Emitter {
+	return func(w *ir.Workflow, cfg *config.Config) ([]emit.File, diag.List) {
+		return codecatalyst.Emit(w, codecatalyst.Options{Config: cfg, WorkflowDir: buildspecDir(out, w.Source)})
+	}
+}
+
 // CodePipeline returns the CodePipeline emitter in the CLI's shape; opts.Config
 // is replaced by the configuration the CLI loaded.
 func CodePipeline(opts codepipeline.Options) Emitter {
@@ -94,8 +104,8 @@ func CodePipeline(opts codepipeline.Options) Emitter {
 }
 
 // buildspecDir is the output directory out as a path from the root of the
-// repository holding the workflow (the projects name their buildspecs by
-// that path); out itself when it is relative and the repository is not
+// repository holding the workflow (the projects name their buildspecs, and
+// the jobs the step runtime file, by that path); out itself when it is relative and the repository is not
 // found, and "" (the emitter's default) when out cannot be placed in the
 // repository.
 func buildspecDir(out, workflow string) string {
@@ -140,7 +150,7 @@ func RunAs(prog string, args []string, stdout, stderr io.Writer) int {
 		if err := fs.Parse(args[1:]); err != nil {
 			return parseExit(err)
 		}
-		return runConvert(&c, fs.Args(), CodeCatalyst, stdout, stderr)
+		return runConvert(&c, fs.Args(), CodeCatalystIn(c.out), stdout, stderr)
 	case "codepipeline":
 		return runCodePipeline(prog, args[1:], stdout, stderr)
 	case "audit":

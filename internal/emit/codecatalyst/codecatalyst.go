@@ -3,12 +3,15 @@ package codecatalyst
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/glob"
 	"github.com/actionport/actionport/internal/ir"
 	y "github.com/actionport/actionport/internal/yamlnode"
@@ -29,7 +32,15 @@ const (
 // Options configure the emitter.
 type Options struct {
 	Config *config.Config
+	// WorkflowDir is the directory the files are written to, relative to
+	// the repository root (DefaultWorkflowDir when empty): jobs that need
+	// the step runtime copy it from there in the source checkout.
+	WorkflowDir string
 }
+
+// DefaultWorkflowDir is where CodeCatalyst reads workflows, and where the
+// files are taken to be when Options.WorkflowDir is empty.
+const DefaultWorkflowDir = ".codecatalyst/workflows"
 
 // Rule ids reported by this emitter.
 const (
@@ -81,26 +92,54 @@ type emitter struct {
 	jobs          map[string]*ir.Job
 	artifactNames map[string]string
 	seen          map[diag.Diagnostic]bool
+	// runtime is the shell word naming the step runtime file in the source
+	// checkout; runtimeUsed whether an action copies it.
+	runtime     string
+	runtimeUsed *bool
 }
 
-// Emit converts a workflow into one CodeCatalyst workflow file.
+// Emit converts a workflow into one CodeCatalyst workflow file per event
+// variant, followed by the step runtime file (shell.RuntimeFileName) when
+// an action copies it.
 func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	cfg := opts.Config
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	return emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
+	runtimeUsed := false
+	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
 		w = emit.PropagateSkips(w, nil)
 		e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
-			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{}}
+			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{},
+			runtime: runtimeWord(opts.WorkflowDir), runtimeUsed: &runtimeUsed}
 		root := e.workflow()
 		e.notifications()
-		header := append([]string{"Target: Amazon CodeCatalyst workflow (actionport)"}, w.Notes...)
-		data := y.Encode(emit.Header(w.Source, header...), root)
+		data := y.Encode(emit.Header(w.Source, w.Notes...), root)
 		e.diags.Sort()
 		return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
 	})
+	if runtimeUsed {
+		files = append(files, emit.File{Path: shell.RuntimeFileName, Data: shell.RuntimeFile()})
+	}
+	return files, ds
 }
+
+// runtimeWord is the shell word that names the step runtime file in the
+// source checkout of an action, for files written to dir.
+func runtimeWord(dir string) string {
+	if dir == "" {
+		dir = DefaultWorkflowDir
+	}
+	p := path.Join(strings.Trim(filepath.ToSlash(dir), "/"), shell.RuntimeFileName)
+	const src = `"${CATALYST_SOURCE_DIR_WorkflowSource:?the action has no source}`
+	if safePath.MatchString(p) {
+		return src + "/" + p + `"`
+	}
+	return src + `"/` + shell.Quote(p)
+}
+
+// safePath matches a path that needs no quoting inside double quotes.
+var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // notifications says once per workflow where CodeCatalyst notifications
 // are set: its workflow YAML has none, so the notification steps stay

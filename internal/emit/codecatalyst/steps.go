@@ -109,6 +109,11 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 			run(c.Text, c.Comment)
 		}
 	} else {
+		if j.Checkout.Used {
+			// The action has the source: the runtime is copied from it.
+			r.LibFile = e.runtime
+			*e.runtimeUsed = true
+		}
 		run(r.Prelude(), "")
 	}
 	for _, c := range e.downloads(j) {

@@ -28,7 +28,7 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 			s.build = append(s.build, command{text: c.Text, comment: commentText(c.Comment)})
 		}
 	} else {
-		s.build = append(s.build, command{text: r.Prelude()})
+		s.build = append(s.build, command{text: e.prelude(r)})
 	}
 	e.jobIfInBuild(j)
 	if c := e.credentials(s, r); c != "" {
@@ -164,7 +164,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	// post_build from its result.
 	ranOutput := slices.ContainsFunc(j.Outputs, func(o ir.Output) bool { return o.Name == emit.RanOutput })
 	if ranOutput {
-		s.pre = append(s.pre, command{text: r.Prelude(), comment: "# actionport: the job condition, for the jobs that need this one"})
+		s.pre = append(s.pre, command{text: e.prelude(r), comment: "# actionport: the job condition, for the jobs that need this one"})
 	}
 	var dropped []ir.Dropped
 	dropped = append(dropped, j.Dropped...)

@@ -69,6 +69,8 @@ type emitter struct {
 	approvals bool
 	// macCompute is the compute type of the template's macOS fleet.
 	macCompute string
+	// files are the buildspec files of the workflow and its variants.
+	files *specFiles
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one
@@ -89,7 +91,12 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) { return emitOne(w, opts, specs) })
 	if len(specs.order) > 0 {
 		files = append(files, specs.files()...)
-		dirRank := func(p string) int { return rank[p[:strings.IndexByte(p, '/')]] }
+		dirRank := func(p string) int {
+			if i := strings.IndexByte(p, '/'); i >= 0 {
+				return rank[p[:i]]
+			}
+			return -1 // the runtime file, at the top
+		}
 		sort.SliceStable(files, func(i, j int) bool {
 			if ri, rj := dirRank(files[i].Path), dirRank(files[j].Path); ri != rj {
 				return ri < rj
@@ -116,6 +123,7 @@ func emitOne(w *ir.Workflow, opts Options, specs *specFiles) ([]emit.File, diag.
 	w, lifted := liftNotifications(w)
 	w = emit.PropagateSkips(w, stageChecked)
 	e := newEmitter(w, opts)
+	e.files = specs
 	e.notifies = lifted
 	defer e.release()
 	p, ok := e.model()

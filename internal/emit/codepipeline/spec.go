@@ -70,7 +70,7 @@ func envNameOK(s string) bool {
 // buildJob renders one job.
 func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 	s := &jobSpec{job: j, refs: newJobRefs(e, j), comp: e.computeFor(j)}
-	r := &shell.Renderer{Job: j, Refs: s.refs.word, JobIfChecked: e.entryChecked[j.Key]}
+	r := &shell.Renderer{Job: j, Refs: s.refs.word, JobIfChecked: e.entryChecked[j.Key], LibFile: e.runtimeWord()}
 
 	// Environment: workflow env overridden by job env.
 	var dynamic []ir.EnvVar

@@ -2,10 +2,12 @@ package codepipeline
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/emit/shell"
 )
 
 // specFiles writes each distinct buildspec once. Projects whose buildspecs
@@ -17,6 +19,9 @@ import (
 type specFiles struct {
 	byBody map[string]*specFile
 	order  []*specFile
+	// runtimeUsed is whether a buildspec copies the step runtime file
+	// (shell.RuntimeFile) from the source.
+	runtimeUsed bool
 }
 
 // specFile is one buildspec file and the projects that use it.
@@ -68,7 +73,36 @@ func (s *specFiles) files() []emit.File {
 		header := emit.Header(f.source, lines...)
 		out = append(out, emit.File{Path: f.path, Data: append([]byte(header), f.body...)})
 	}
+	if s.runtimeUsed {
+		out = append(out, emit.File{Path: shell.RuntimeFileName, Data: shell.RuntimeFile()})
+	}
 	return out
+}
+
+// runtimeWord is the shell word that names the step runtime file in the
+// build's source ("" with InlineBuildspecs: the runtime is inlined).
+func (e *emitter) runtimeWord() string {
+	if e.opts.InlineBuildspecs || e.files == nil {
+		return ""
+	}
+	p := path.Join(e.outDir(), shell.RuntimeFileName)
+	const src = `"${CODEBUILD_SRC_DIR:?the build has no source}`
+	if safePath.MatchString(p) {
+		return src + "/" + p + `"`
+	}
+	return src + `"/` + shell.Quote(p)
+}
+
+// safePath matches a path that needs no quoting inside double quotes.
+var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+
+// prelude is the job's runtime prelude; it records that the runtime file
+// is needed when the prelude copies it.
+func (e *emitter) prelude(r *shell.Renderer) string {
+	if r.LibFile != "" {
+		e.files.runtimeUsed = true
+	}
+	return r.Prelude()
 }
 
 // specPath is the file's path from the repository root, where CodeBuild

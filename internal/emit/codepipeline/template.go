@@ -353,6 +353,12 @@ func (e *emitter) schedules(res *yamlnode.Node) {
 // buildspecPath is the path of the unit's buildspec from the repository
 // root, where CodeBuild looks for it in the source.
 func (e *emitter) buildspecPath(u *unit) string {
+	return u.spec.specPath(e.outDir())
+}
+
+// outDir is the directory of the generated files from the repository root
+// ("" for the root itself).
+func (e *emitter) outDir() string {
 	dir := e.opts.BuildspecDir
 	if dir == "" {
 		dir = DefaultBuildspecDir
@@ -361,5 +367,5 @@ func (e *emitter) buildspecPath(u *unit) string {
 	if dir == "." {
 		dir = ""
 	}
-	return u.spec.specPath(dir)
+	return dir
 }

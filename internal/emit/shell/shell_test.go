@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -165,5 +166,11 @@ func TestSelectSemanticsRun(t *testing.T) {
 				t.Errorf("unresolved: %v", r.Unresolved)
 			}
 		})
+	}
+}
+
+func TestRuntimeFileIsGenerated(t *testing.T) {
+	if !emit.IsGenerated(RuntimeFile()) {
+		t.Errorf("the runtime file has no %q marker: convert would refuse to replace it", emit.Marker)
 	}
 }
