@@ -7,7 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/actionport/actionport/internal/translate"
+	"github.com/actionport/actionport/internal/inputguard"
 )
 
 // Detect tells which kind of file name is, from its location first and its
@@ -27,7 +27,7 @@ func Detect(name string, src []byte) Kind {
 	if yamlExt && strings.HasPrefix(strings.ToLower(filepath.Base(slash)), "buildspec") {
 		return Buildspec
 	}
-	if n, _, _ := translate.YAMLNodes(src, MaxNodes); n > MaxNodes {
+	if n, _, _ := inputguard.YAMLNodes(src, MaxNodes); n > MaxNodes {
 		// Too large to parse (Bytes reports it): tell by the top-level keys.
 		return detectByKeys(src)
 	}

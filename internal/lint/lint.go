@@ -11,7 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/actionport/actionport/internal/diag"
-	"github.com/actionport/actionport/internal/translate"
+	"github.com/actionport/actionport/internal/inputguard"
 )
 
 // Kind is the kind of file a linter understands.
@@ -74,14 +74,14 @@ func Bytes(name string, src []byte, kind Kind) diag.List {
 }
 
 // MaxNodes is the most YAML nodes lint parses in one file (as
-// translate.YAMLNodes estimates them before parsing): parsing and checking
+// inputguard.YAMLNodes estimates them before parsing): parsing and checking
 // take some 800 bytes per node. The converter's largest outputs hold a few
 // hundred thousand nodes at most.
 const MaxNodes = 500_000
 
 // parse reads exactly one YAML (or JSON) document.
 func parse(c *checker, src []byte) (*yaml.Node, bool) {
-	if n, line, col := translate.YAMLNodes(src, MaxNodes); n > MaxNodes {
+	if n, line, col := inputguard.YAMLNodes(src, MaxNodes); n > MaxNodes {
 		c.report(c.prefix+"-syntax", diag.Error, &yaml.Node{Line: line, Column: col},
 			"the file holds more than %d YAML nodes (scalars, mappings, sequences), the most lint reads, which it passes here; it was not linted", MaxNodes)
 		return nil, false

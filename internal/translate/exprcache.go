@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/rhysd/actionlint"
+
+	"github.com/actionport/actionport/internal/inputguard"
 )
 
 // parsedExpr is one ${{ }} expression as the front end lowers it.
@@ -83,7 +85,7 @@ func exprEnd(body string) int {
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
 		case '\'':
-			i = skipQuoted(body, i)
+			i = inputguard.SkipQuoted(body, i)
 		case '}':
 			if i+1 < len(body) && body[i+1] == '}' {
 				return i + 2
@@ -91,21 +93,6 @@ func exprEnd(body string) int {
 		}
 	}
 	return -1
-}
-
-// skipQuoted returns the index of the quote that closes the string literal
-// opened at body[open] (a doubled quote inside stands for one), or len(body).
-func skipQuoted(body string, open int) int {
-	for i := open + 1; i < len(body); i++ {
-		if body[i] == '\'' {
-			if i+1 < len(body) && body[i+1] == '\'' {
-				i++
-				continue
-			}
-			return i
-		}
-	}
-	return len(body)
 }
 
 // safeAfterEnd reports whether the lexer reads the first character of rest
@@ -127,8 +114,8 @@ func safeAfterEnd(rest string) bool {
 // what actionlint's parser would: the path in lower case (its variable and
 // property names are case-insensitive) and the offset past "}}". It declines
 // (ok false) anything else, including keywords (true, null), calls, indexes,
-// "a.*", numbers, non-ASCII text and paths past MaxExprOperators; those go
-// to the parser.
+// "a.*", numbers, non-ASCII text and paths past inputguard.MaxExprOperators;
+// those go to the parser.
 func fastPath(expr string) (p *parsedExpr, ok bool) {
 	if len(expr) < 2 || expr[len(expr)-2:] != "}}" {
 		return nil, false
@@ -149,7 +136,7 @@ func fastPath(expr string) (p *parsedExpr, ok bool) {
 				return nil, false
 			}
 			n := strings.Count(body[i:], ".")
-			if n > MaxExprOperators {
+			if n > inputguard.MaxExprOperators {
 				return nil, false
 			}
 			path = make([]string, 0, 1+n)

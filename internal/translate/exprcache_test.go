@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/actionport/actionport/internal/inputguard"
 	"github.com/actionport/actionport/internal/ir"
 )
 
@@ -28,7 +27,7 @@ var fastPathCases = []string{
 	"a.", ".a", "a..b", "a.1", "a.-b", "-a", "1a", "a.b'", "'a.b", "a.b\"", "\"a\"",
 	"é.b", "a.é", "a.bé", "a\u00a0.b", "\ufeffa.b", "a.b\x00", "\x00a.b", "a.b\xff", "\xffa.b",
 	"a.b}", "a.b } }", "a.b}x}", "a}.b", "}", "", " ", "\t", "a.b ||", "a.b ==",
-	"a" + strings.Repeat(".a", MaxExprOperators-1), "a" + strings.Repeat(".a", MaxExprOperators), "a" + strings.Repeat(".a", MaxExprOperators+1),
+	"a" + strings.Repeat(".a", inputguard.MaxExprOperators-1), "a" + strings.Repeat(".a", inputguard.MaxExprOperators), "a" + strings.Repeat(".a", inputguard.MaxExprOperators+1),
 }
 
 // fastPathTails follow the "}}": the lexer reads the first character after it.
@@ -105,8 +104,8 @@ func TestFastPathTakes(t *testing.T) {
 		{"é.b}}", nil},
 		{"a.b", nil},
 		{"}}", nil},
-		{"a" + strings.Repeat(".a", MaxExprOperators) + "}}", make([]string, MaxExprOperators+1)}, // at the limit
-		{"a" + strings.Repeat(".a", MaxExprOperators+1) + "}}", nil},                              // past it
+		{"a" + strings.Repeat(".a", inputguard.MaxExprOperators) + "}}", make([]string, inputguard.MaxExprOperators+1)}, // at the limit
+		{"a" + strings.Repeat(".a", inputguard.MaxExprOperators+1) + "}}", nil},                                         // past it
 	}
 	for i := range tests[len(tests)-2].path {
 		tests[len(tests)-2].path[i] = "a"
@@ -275,73 +274,6 @@ func TestValueText(t *testing.T) {
 	for _, v := range tests {
 		if got, want := valueText(v), v.Text(); got != want {
 			t.Errorf("valueText(%+v) = %q, want %q", v, got, want)
-		}
-	}
-}
-
-func TestHasAlias(t *testing.T) {
-	tests := []struct {
-		src  string
-		want bool
-	}{
-		{"a: *b", true},
-		{"*a: b", true},
-		{"- *a", true},
-		{"[*a, *b]", true},
-		{"{a: 1,*b: 2}", true},
-		{"a:\n  -*a", true}, // not an alias, but "-" does not rule one out
-		{"\ufeff*a", true},
-		{"a: x\x00*", true}, // possibly UTF-16
-		{"run: ls *.txt", false},
-		{"run: rm -rf *", false},
-		{"run: echo a*b", false},
-		{"run: echo 2*3", false},
-		{"a: b", false},
-		{"", false},
-		{"*", false},
-	}
-	for _, tt := range tests {
-		if got := hasAlias([]byte(tt.src)); got != tt.want {
-			t.Errorf("hasAlias(%q) = %v, want %v", tt.src, got, tt.want)
-		}
-	}
-}
-
-// TestHasAliasSound checks hasAlias against the YAML parser: whenever it
-// says no, the document has no alias node (so the limit check may be skipped).
-func TestHasAliasSound(t *testing.T) {
-	docs := []string{
-		"a: &x 1\nb: *x\n", "a: &x [1]\nb: [*x, *x]\n", "a: &x {k: v}\nb: {c: *x}\n", "? *x\n: 1\n",
-		"a: &x 1\nb: x*x\n", "a: &a 1\nb: \"*a\"\n", "a: &a 1\nb: '*a'\n", "a: &a 1\nb: |\n  *a\n",
-		"a: &a 1\nb: *a # c\n", "a: &a 1\n---\nb: *a\n", "a: &a 1\nb: !!str *a\n", "a: &a 1\nb: [1,*a]\n",
-		"a: &a 1\nb: {x: 1,y: *a}\n", "a: &a 1\nb:\t*a\n", "a: &a 1\r*a: 2\r", "a: &a 1\nb: [x]*a\n",
-	}
-	for _, f := range corpusFiles(t) {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, string(src))
-	}
-	var hasAliasNode func(n *yaml.Node) bool
-	hasAliasNode = func(n *yaml.Node) bool {
-		if n.Kind == yaml.AliasNode {
-			return true
-		}
-		for _, c := range n.Content {
-			if hasAliasNode(c) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, d := range docs {
-		var n yaml.Node
-		if err := yaml.Unmarshal([]byte(d), &n); err != nil {
-			continue
-		}
-		if hasAliasNode(&n) && !hasAlias([]byte(d)) {
-			t.Errorf("hasAlias missed the alias of %.80q", d)
 		}
 	}
 }

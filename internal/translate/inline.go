@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/actionport/actionport/internal/fsutil"
+	"github.com/actionport/actionport/internal/inputguard"
 	"github.com/actionport/actionport/internal/ir"
 )
 
@@ -146,8 +147,8 @@ func readLocalAction(dir string) *loadedAction {
 			a.err = err
 			return a
 		}
-		if lerr := checkYAMLLimits(b); lerr != nil {
-			a.err = fmt.Errorf("%s:%d:%d: %s", p, lerr.line, lerr.col, lerr.msg)
+		if lerr := inputguard.CheckYAML(b); lerr != nil {
+			a.err = fmt.Errorf("%s:%d:%d: %s", p, lerr.Line, lerr.Col, lerr.Msg)
 			return a
 		}
 		var c compositeAction
@@ -372,7 +373,7 @@ func inputCopies(steps *yaml.Node, limit int) int {
 	total := 0
 	var walk func(n *yaml.Node, key string, depth int)
 	walk = func(n *yaml.Node, key string, depth int) {
-		if n == nil || total > limit || depth > MaxNestingDepth {
+		if n == nil || total > limit || depth > inputguard.MaxNestingDepth {
 			return
 		}
 		switch n.Kind {
@@ -406,7 +407,7 @@ func exprInputCopies(s string, cond bool, limit int) int {
 		if err != nil || node == nil {
 			return strings.Count(strings.ToLower(body[:end]), "inputs")
 		}
-		return exprExpansion(node, inputsRef, limit)
+		return inputguard.ExprExpansion(node, inputsRef, limit)
 	}
 	if cond && !strings.Contains(s, "${{") {
 		return count(s + "}}")
@@ -429,7 +430,7 @@ func exprInputCopies(s string, cond bool, limit int) int {
 }
 
 // inputsRef weighs a reference to the inputs of an inlined action (inputs.x,
-// inputs['x'], inputs) as one, for exprExpansion.
+// inputs['x'], inputs) as one, for inputguard.ExprExpansion.
 func inputsRef(n actionlint.ExprNode) (int, bool) {
 	isInputs := func(n actionlint.ExprNode) bool {
 		v, ok := n.(*actionlint.VariableNode)

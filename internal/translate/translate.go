@@ -14,6 +14,7 @@ import (
 
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/inputguard"
 	"github.com/actionport/actionport/internal/ir"
 )
 
@@ -22,7 +23,7 @@ const (
 	// MaxInputBytes is the largest workflow file accepted.
 	MaxInputBytes = 4 << 20
 	// MaxMatrixCombinations bounds matrix expansion (GitHub allows 256).
-	MaxMatrixCombinations = 256
+	MaxMatrixCombinations = inputguard.MaxMatrixCombinations
 	// MaxJobs bounds the number of jobs after matrix expansion.
 	MaxJobs = 1024
 )

@@ -30,7 +30,7 @@ import (
 // with "#" get "# ".
 //
 // Tested by round trips through yaml.v3 and PyYAML (write_test.go) and on
-// every YAML file the corpus generates (internal/hardening/writer_test.go).
+// every YAML file the corpus generates (internal/e2etest/writer_test.go).
 
 // AppendDoc appends root, rendered as a YAML document, to b.
 func AppendDoc(b []byte, root *Node) []byte {

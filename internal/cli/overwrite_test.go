@@ -1,4 +1,4 @@
-package hardening
+package cli
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/actionport/actionport/internal/cli"
 	"github.com/actionport/actionport/internal/emit"
 )
 
@@ -31,19 +30,19 @@ func TestHandWrittenFileNotOverwritten(t *testing.T) {
 	}
 	run := func(args ...string) (int, string) {
 		var stdout, stderr bytes.Buffer
-		code := cli.Run(append([]string{"codecatalyst", "--out", out}, append(args, in)...), &stdout, &stderr)
+		code := Run(append([]string{"codecatalyst", "--out", out}, append(args, in)...), &stdout, &stderr)
 		return code, stderr.String()
 	}
 
 	code, stderr := run()
-	if code != cli.ExitUsage || !strings.Contains(stderr, dest) || !strings.Contains(stderr, "--force") {
+	if code != ExitUsage || !strings.Contains(stderr, dest) || !strings.Contains(stderr, "--force") {
 		t.Errorf("without --force: exit %d, stderr %q; want exit 2 naming %s and --force", code, stderr, dest)
 	}
 	if got, _ := os.ReadFile(dest); !bytes.Equal(got, mine) {
 		t.Fatalf("hand-written file changed without --force:\n%s", got)
 	}
 
-	if code, stderr := run("--force"); code != cli.ExitOK {
+	if code, stderr := run("--force"); code != ExitOK {
 		t.Fatalf("--force: exit %d: %s", code, stderr)
 	}
 	got, _ := os.ReadFile(dest)
@@ -55,7 +54,7 @@ func TestHandWrittenFileNotOverwritten(t *testing.T) {
 	if err := os.WriteFile(in, []byte("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo bye\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, stderr := run(); code != cli.ExitOK {
+	if code, stderr := run(); code != ExitOK {
 		t.Fatalf("regenerating: exit %d: %s", code, stderr)
 	}
 	if got2, _ := os.ReadFile(dest); bytes.Equal(got2, got) || !emit.IsGenerated(got2) {

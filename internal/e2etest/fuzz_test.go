@@ -1,4 +1,4 @@
-package hardening
+package e2etest
 
 import (
 	"bytes"
@@ -63,7 +63,7 @@ func checkPipeline(t *testing.T, src []byte) {
 
 // FuzzPipeline: bytes → translate → each emitter.
 //
-//	go test -run '^$' -fuzz '^FuzzPipeline$' -fuzztime 60s ./internal/hardening
+//	go test -run '^$' -fuzz '^FuzzPipeline$' -fuzztime 60s ./internal/e2etest
 func FuzzPipeline(f *testing.F) {
 	for _, b := range seedFiles(f) {
 		f.Add(b)
@@ -123,7 +123,7 @@ jobs:
 // FuzzExpression fuzzes the ${{ }} lowering: the fuzzed string is the body
 // of expressions placed in run scripts, env values, with:, if: and outputs.
 //
-//	go test -run '^$' -fuzz '^FuzzExpression$' -fuzztime 60s ./internal/hardening
+//	go test -run '^$' -fuzz '^FuzzExpression$' -fuzztime 60s ./internal/e2etest
 func FuzzExpression(f *testing.F) {
 	for _, s := range []string{
 		"github.sha", "github.ref_name", "secrets.TOKEN", "vars.REGION", "matrix.x", "env.W",

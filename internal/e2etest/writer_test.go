@@ -1,4 +1,4 @@
-package hardening
+package e2etest
 
 import (
 	"reflect"

@@ -1,10 +1,12 @@
-// Package hardening holds actionport's performance and robustness tests for
-// the converter pipeline (translate → IR → emitters): benchmarks over the
-// shared corpus, fuzz targets, and a table of hostile inputs that must end in
-// valid output or a clear diagnostic, quickly and with bounded memory.
+// Package e2etest holds actionport's end-to-end robustness and performance
+// tests of the whole converter (translate → IR → emitters, and the CLI that
+// runs them): benchmarks over the shared corpus, fuzz targets, a check of
+// the YAML writer on every file the corpus generates, and tables of hostile
+// inputs (workflows, local actions, output trees, files to lint) that must
+// end in valid output or a clear diagnostic, quickly and with bounded memory.
 //
 // Everything but the helpers below lives in _test.go files.
-package hardening
+package e2etest
 
 import (
 	"github.com/actionport/actionport/internal/diag"

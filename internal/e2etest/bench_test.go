@@ -1,4 +1,4 @@
-package hardening
+package e2etest
 
 import (
 	"fmt"
@@ -47,7 +47,7 @@ func loadCorpus(tb testing.TB) []corpusFile {
 // BenchmarkCorpus converts the whole corpus per iteration: the front end alone,
 // then the front end plus each emitter (what one `convert` run does, minus I/O).
 //
-//	go test -run '^$' -bench BenchmarkCorpus -benchmem ./internal/hardening
+//	go test -run '^$' -bench BenchmarkCorpus -benchmem ./internal/e2etest
 func BenchmarkCorpus(b *testing.B) {
 	corpus := loadCorpus(b)
 	var bytes int64
@@ -89,7 +89,7 @@ func BenchmarkCorpus(b *testing.B) {
 // BenchmarkFile measures each corpus file: translate, then translate plus each
 // emitter. There are 237 × 3 sub-benchmarks; select with -bench, e.g.
 //
-//	go test -run '^$' -bench 'BenchmarkFile/aws-cdk' -benchtime 200x ./internal/hardening
+//	go test -run '^$' -bench 'BenchmarkFile/aws-cdk' -benchtime 200x ./internal/e2etest
 func BenchmarkFile(b *testing.B) {
 	for _, f := range loadCorpus(b) {
 		name := strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path))
@@ -119,7 +119,7 @@ func BenchmarkFile(b *testing.B) {
 // quadruple. Comments for dropped steps and env merging once were quadratic
 // (5,000 dropped steps took 4.5 s; 60,000 variables 10.6 s).
 //
-//	go test -run '^$' -bench BenchmarkScaling -benchtime 3x ./internal/hardening
+//	go test -run '^$' -bench BenchmarkScaling -benchtime 3x ./internal/e2etest
 func BenchmarkScaling(b *testing.B) {
 	dropped := func(n int) []byte {
 		var sb strings.Builder

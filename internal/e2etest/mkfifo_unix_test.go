@@ -1,6 +1,6 @@
 //go:build unix
 
-package hardening
+package e2etest
 
 import "syscall"
 
