@@ -163,6 +163,19 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	}
 	// Convert the marked workflow as a user would, from the repository.
 	cfg := config.Default()
+	// act runs every job on this Linux host, Windows jobs too (their labels
+	// map to it, and the marker runs their steps with bash). Their
+	// conversion maps them to Linux compute alike, as a user who moves them
+	// to Linux would: a Windows image gets a PowerShell buildspec, which the
+	// executor does not simulate (there is no PowerShell here).
+	for _, l := range marked.Labels {
+		if strings.HasPrefix(strings.ToLower(l), "windows") {
+			if cfg.Runners == nil {
+				cfg.Runners = map[string]config.RunnerMap{}
+			}
+			cfg.Runners[l] = config.RunnerMap{Fleet: "Linux.x86-64.Large"}
+		}
+	}
 	w, front := translate.Translate(wfRel, marked.YAML, translate.Options{Config: cfg, RepoRoot: repo})
 	notifySteps := notificationSteps(w)
 	if w == nil {

@@ -127,6 +127,10 @@ func (e *emitter) credentials(s *jobSpec, r *shell.Renderer) string {
 		e.d.add(RuleCredentials, diag.Info, c.Pos, "role %s is in the pipeline's account: the job runs with the CodeBuild service role instead; grant that role the role's permissions", c.RoleARN.Raw)
 		return ""
 	}
+	if s.windows() {
+		e.windowsCredentials(c)
+		return ""
+	}
 	if c.RoleARN.IsLiteral() {
 		e.assumed[c.RoleARN.String(nil)] = true
 	} else {
@@ -163,7 +167,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	// condition is also evaluated in pre_build and the output set in
 	// post_build from its result.
 	ranOutput := slices.ContainsFunc(j.Outputs, func(o ir.Output) bool { return o.Name == emit.RanOutput })
-	if ranOutput {
+	if ranOutput && !s.windows() { // windowsOutputs reports it
 		s.pre = append(s.pre, command{text: e.prelude(r), comment: "# actionport: the job condition, for the jobs that need this one"})
 	}
 	var dropped []ir.Dropped
@@ -247,7 +251,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		addComment(s.steps[len(s.steps)-1], commentLines(d.Reason, d.Rule, d.YAML))
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in the buildspec of project %s", d.What, d.Rule, e.unitName(j))
 	}
-	if len(j.Outputs) > 0 {
+	if len(j.Outputs) > 0 && !s.windows() { // windowsOutputs reports them
 		var b strings.Builder
 		b.WriteString("# actionport: job outputs")
 		for _, o := range j.Outputs {

@@ -14,7 +14,7 @@ import (
 func (e *emitter) buildspecDoc(u *unit) *yamlnode.Node {
 	s := u.merged
 	doc := e.mappingCap(6, "version", buildspecVersion)
-	env := e.mappingCap(5, "shell", "bash")
+	env := e.mappingCap(5, "shell", s.buildspecShell())
 	if len(s.vars) > 0 {
 		v := e.mappingCap(len(s.vars))
 		for _, x := range s.vars {

@@ -190,9 +190,7 @@ func (e *emitter) checkCompute(j *ir.Job, c compute) {
 		e.d.add(RuleRunnerSkip, diag.Warning, j.Runner.Pos, "job %q runs on %q, which .actionport.yml maps to skip; the job is not converted", j.ID, strings.Join(j.Runner.Labels, ", "))
 		return
 	}
-	if c.os == "Windows" {
-		e.d.add(RuleRunner, diag.Warning, j.Runner.Pos, "job %q runs on a Windows CodeBuild image, but its buildspec uses the bash step runtime (env.shell bash), which Windows builds do not accept (powershell.exe or cmd.exe); port the steps to PowerShell or run the job on Linux", j.ID)
-	}
+	// A Windows job's PowerShell buildspec is reported with it (windowsJob).
 	if c.intelMac {
 		e.d.add(RuleRunner, diag.Warning, j.Runner.Pos, "job %q runs on the Intel macOS runner %q; CodeBuild builds macOS on Apple silicon only (MAC_ARM), so it runs on the macOS fleet with %s: x86_64-only tools need Rosetta 2, and a build for x86_64 needs -arch x86_64", j.ID, strings.Join(j.Runner.Labels, ", "), c.image)
 	}

@@ -320,6 +320,10 @@ func (e *emitter) merge(u *unit) {
 			m.build[ci] = c
 			continue
 		}
+		if first.windows() {
+			m.build[ci] = command{text: psMatrixSwitch(u.specs, ci), comment: c.comment}
+			continue
+		}
 		var b strings.Builder
 		b.WriteString(`case "${AP_MATRIX_INDEX:-1}" in`)
 		for i, s := range u.specs {
@@ -333,7 +337,9 @@ func (e *emitter) merge(u *unit) {
 		m.build[ci] = command{text: b.String(), comment: c.comment}
 	}
 	if e.opts.BatchMatrix {
-		if containsPrefix(m.runtimes, "$") {
+		if first.windows() {
+			e.d.add(RuleMatrixSplit, diag.Info, u.jobs[0].Pos, "matrix job %q runs on Windows: a batch build sets a combination's values in one command for the commands after it, which the PowerShell buildspec of a Windows job does not rely on (each step's command stands alone); one pipeline action per combination is used instead of --batch", u.jobs[0].Group)
+		} else if containsPrefix(m.runtimes, "$") {
 			e.d.add(RuleMatrixSplit, diag.Info, u.jobs[0].Pos, "matrix job %q: the combinations use different runtime versions, which a batch build cannot select; one pipeline action per combination is used instead of --batch", u.jobs[0].Group)
 		} else {
 			u.batch = true

@@ -33,6 +33,7 @@ const (
 	RuleContinueOnError = "codepipeline-continue-on-error"
 	RuleRunMode         = "codepipeline-run-mode"     // concurrency groups per branch or event: runs in parallel
 	RuleNotification    = "codepipeline-notification" // a notification step became a pipeline notification rule
+	RuleWindows         = "codepipeline-windows"      // what the PowerShell buildspec of a Windows job runs, and what it cannot keep
 )
 
 // diags collects the emitter's diagnostics, deduplicated.

@@ -91,11 +91,16 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 		}
 	}
 	e.runtimes(s)
-	e.services(s, r)
-	e.downloads(s)
-	if j.UsesActions {
+	switch {
+	case s.windows():
+		e.windowsJob(s, r, dynamic)
+	case j.UsesActions:
+		e.services(s, r)
+		e.downloads(s)
 		e.stepsMode(s, r, dynamic)
-	} else {
+	default:
+		e.services(s, r)
+		e.downloads(s)
 		e.commandsMode(s, r, dynamic)
 	}
 	e.uploads(s)
@@ -155,8 +160,11 @@ func (e *emitter) downloads(s *jobSpec) {
 		}
 		// An unset variable (an artifact not produced, a run started by
 		// hand) must not expand to "/.": that copies the root file system.
-		s.pre = append(s.pre, command{text: fmt.Sprintf(`mkdir -p %s && cp -R "${CODEBUILD_SRC_DIR_%s:?artifact %s was not produced}/." %s/`, shell.Quote(dest), name, name, shell.Quote(dest)),
-			comment: fmt.Sprintf("# actionport: download-artifact %s (%s)", d.Name, d.Pos)})
+		text := fmt.Sprintf(`mkdir -p %s && cp -R "${CODEBUILD_SRC_DIR_%s:?artifact %s was not produced}/." %s/`, shell.Quote(dest), name, name, shell.Quote(dest))
+		if s.windows() {
+			text = psDownload(dest, name)
+		}
+		s.pre = append(s.pre, command{text: text, comment: fmt.Sprintf("# actionport: download-artifact %s (%s)", d.Name, d.Pos)})
 	}
 }
 

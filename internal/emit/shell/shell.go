@@ -40,6 +40,13 @@ type Renderer struct {
 	// (RuntimeFile) that the job can read, for example in its source
 	// checkout: the prelude copies it instead of carrying the runtime.
 	LibFile string
+	// Windows is set for a job on a Windows image: its scripts read
+	// values as the shells of Windows do (see pwsh.go), and PS resolves
+	// references for PowerShell. Issues collects what the PowerShell
+	// rendering cannot keep.
+	Windows bool
+	PS      PSRefFunc
+	Issues  []Issue
 	n       int
 }
 
@@ -322,7 +329,12 @@ func shellFor(s *ir.Step, j *ir.Job) string {
 // for targets that run the script as a GitHub step, with the values in the
 // step's env, so that no value (a secret, a branch name) is spliced into
 // shell text.
-func (r *Renderer) Script(s *ir.Step) (string, []*ir.Ref) { return r.scriptText(s) }
+func (r *Renderer) Script(s *ir.Step) (string, []*ir.Ref) {
+	if r.Windows {
+		return r.windowsScript(s)
+	}
+	return r.scriptText(s)
+}
 
 // scriptText replaces each reference in the run script with a variable
 // ${AP_EXPR_n}; inside single quotes the quote is closed around it.
