@@ -20,6 +20,7 @@ import (
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/codepipeline"
+	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -309,6 +310,12 @@ func validDocument(path string, data []byte) error {
 	if strings.HasSuffix(path, ".json") { // JSON cannot carry the header comment
 		if !json.Valid(data) {
 			return fmt.Errorf("invalid JSON")
+		}
+		return nil
+	}
+	if filepath.Base(path) == shell.RuntimeFileName { // the same file for every workflow
+		if !bytes.Equal(data, shell.RuntimeFile()) {
+			return fmt.Errorf("the step runtime file differs from shell.RuntimeFile")
 		}
 		return nil
 	}
