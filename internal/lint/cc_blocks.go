@@ -5,11 +5,13 @@ import (
 	"regexp"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/lazyre"
 )
 
 var (
-	connectionName = regexp.MustCompile(`^[A-Za-z0-9_-]{3,63}$`)
-	roleName       = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,64}$`)
+	connectionName = lazyre.New(`^[A-Za-z0-9_-]{3,63}$`)
+	roleName       = lazyre.New(`^[A-Za-z0-9_+=,.@-]{1,64}$`)
 	cacheKey       = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 	sourceName     = regexp.MustCompile(`^[A-Za-z0-9@_-]+$`)
 )

@@ -5,12 +5,14 @@ import (
 	"regexp"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/lazyre"
 )
 
 var (
-	plName       = regexp.MustCompile(`^[A-Za-z0-9.@_-]{1,100}$`)
+	plName       = lazyre.New(`^[A-Za-z0-9.@_-]{1,100}$`)
 	plRoleArn    = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/.+$`)
-	plVarName    = regexp.MustCompile(`^[A-Za-z0-9@_-]{1,128}$`)
+	plVarName    = lazyre.New(`^[A-Za-z0-9@_-]{1,128}$`)
 	plKeys       = []string{"name", "roleArn", "artifactStore", "artifactStores", "stages", "version", "pipelineType", "executionMode", "variables", "triggers"}
 	plStageKeys  = []string{"name", "actions", "blockers", "onFailure", "onSuccess", "beforeEntry"}
 	plActionKeys = []string{"name", "actionTypeId", "runOrder", "configuration", "outputArtifacts", "inputArtifacts", "roleArn", "region", "namespace", "timeoutInMinutes", "commands", "outputVariables"}
