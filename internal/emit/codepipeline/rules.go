@@ -33,6 +33,7 @@ const (
 	RuleContinueOnError = "codepipeline-continue-on-error"
 	RuleRunMode         = "codepipeline-run-mode"     // concurrency groups per branch or event: runs in parallel
 	RuleNotification    = "codepipeline-notification" // a notification step became a pipeline notification rule
+	RulePermissions     = "codepipeline-permissions"  // a deploying job with only the CodeBuild role's rights
 )
 
 // diags collects the emitter's diagnostics, deduplicated.
