@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -158,5 +159,30 @@ environments:
 	}
 	if p := c.JobPermissions("other", "production"); !p.DeployRole || p.Grants() != true {
 		t.Errorf("environment permissions = %+v", p)
+	}
+}
+
+// The configuration example of the README is valid.
+func TestReadmeConfiguration(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "### Configuration (`.actionport.yml`")
+	if i < 0 {
+		t.Fatal("README has no configuration section")
+	}
+	start := strings.Index(s[i:], "```yaml\n")
+	end := strings.Index(s[i+start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README's configuration section has no yaml block")
+	}
+	c, err := Parse([]byte(s[i+start+8 : i+start+8+end]))
+	if err != nil {
+		t.Fatalf("README configuration: %v", err)
+	}
+	if !c.Permissions.Grants() || !c.Permissions.Jobs["deploy"].DeployRole || !c.Environments["production"].Grants() {
+		t.Errorf("README configuration: permissions not read: %+v", c.Permissions)
 	}
 }

@@ -132,10 +132,21 @@ func withValue(with []ir.EnvVar, name string) (string, bool) {
 	return "", false
 }
 
-// credentialWords in a script or an action input name mean that the job
-// sets credentials itself (access keys it exports or passes, a role it
-// assumes).
+// credentialWords in a script mean that the job sets credentials itself
+// (access keys it exports, a role it assumes).
 var credentialWords = regexp.MustCompile(`(?i)aws_access_key_id|sts\s+assume-role|assume-role-with-web-identity`)
+
+// accessKeyVar matches the name of an environment variable that passes
+// access keys: AWS_ACCESS_KEY_ID, TF_VAR_aws_access_key...
+var accessKeyVar = regexp.MustCompile(`(?i)aws_?access_?key`)
+
+// credentialAction matches the name or an input of an action that gets AWS
+// credentials (another than configure-aws-credentials: a local or
+// third-party one, such as grafana/shared-workflows/actions/aws-auth), and
+// a step the front end dropped that may be one (a local action it could
+// not inline): the job may have credentials of its own, so it is not
+// reported.
+var credentialAction = regexp.MustCompile(`(?i)credentials|aws-auth|aws-login|role[-_]to[-_]assume|role[-_]arn|access[-_]key[-_]id`)
 
 // assumesOwnRole reports whether the build assumes the job's role-to-assume
 // (see credentials): a role of another account than the pipeline's.
@@ -146,8 +157,9 @@ func (e *emitter) assumesOwnRole(j *ir.Job) bool {
 
 // ownCredentials reports whether the job's commands have AWS credentials
 // besides the CodeBuild role's on CodeBuild: a role-to-assume the build
-// assumes, or access keys in the environment of the workflow, the job, its
-// container or a step, or set by a script. Otherwise why says why
+// assumes, access keys in the environment of the workflow, the job, its
+// container or a step, or set by a script, or another credentials action
+// (see credentialAction). Otherwise why says why
 // configure-aws-credentials, if the job has it, gives none ("" without it).
 func (e *emitter) ownCredentials(j *ir.Job) (own bool, why string) {
 	if e.assumesOwnRole(j) {
@@ -155,7 +167,7 @@ func (e *emitter) ownCredentials(j *ir.Job) (own bool, why string) {
 	}
 	keyVar := func(vs []ir.EnvVar) bool {
 		for _, v := range vs {
-			if strings.EqualFold(v.Name, "AWS_ACCESS_KEY_ID") {
+			if accessKeyVar.MatchString(v.Name) {
 				return true
 			}
 		}
@@ -171,10 +183,18 @@ func (e *emitter) ownCredentials(j *ir.Job) (own bool, why string) {
 		if st.Kind == ir.StepRun && credentialWords.MatchString(st.Run.Raw) {
 			return true, ""
 		}
+		if st.Kind == ir.StepAction && credentialAction.MatchString(st.Uses) {
+			return true, ""
+		}
 		for _, w := range st.With {
-			if n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(w.Name)); strings.Contains(n, "accesskeyid") || n == "roletoassume" {
+			if credentialAction.MatchString(w.Name) {
 				return true, ""
 			}
+		}
+	}
+	for _, d := range j.Dropped {
+		if d.What == "step" && credentialAction.MatchString(d.YAML) {
+			return true, ""
 		}
 	}
 	switch c := j.AWS; {

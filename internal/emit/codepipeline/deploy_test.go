@@ -51,6 +51,9 @@ func TestDeploying(t *testing.T) {
 		{name: "keys in the step env", job: "steps:\n  - run: sls deploy\n    env: {AWS_ACCESS_KEY_ID: \"${{ secrets.KEY }}\", AWS_SECRET_ACCESS_KEY: \"${{ secrets.SECRET }}\"}\n", uses: []string{"sls deploy"}},
 		{name: "keys set by a script", job: "steps:\n  - run: |\n      aws configure set aws_access_key_id \"$KEY\"\n      terraform apply\n", uses: []string{"terraform apply"}},
 		{name: "keys as action inputs", job: "steps:\n  - uses: youyo/aws-cdk-github-actions@v2\n    with: {cdk_subcommand: deploy, aws_access_key_id: \"${{ secrets.KEY }}\"}\n", uses: []string{"youyo/aws-cdk-github-actions"}},
+		{name: "keys as terraform variables", job: "steps:\n  - run: terraform apply -auto-approve\n    env: {TF_VAR_aws_access_key: \"${{ inputs.key }}\"}\n", uses: []string{"terraform apply"}},
+		{name: "another credentials action", job: "steps:\n  - uses: grafana/shared-workflows/actions/aws-auth@v1\n    with: {aws-region: us-east-2, role-arn: \"arn:aws:iam::410348018613:role/release\"}\n  - run: aws s3 cp out.zip s3://bucket/\n", uses: []string{"aws s3 cp"}},
+		{name: "local credentials action not inlined", job: "steps:\n  - uses: ./.github/actions/aws-login\n    with: {role: deploy}\n  - run: npx cdk deploy\n", uses: []string{"cdk deploy"}},
 
 		// configure-aws-credentials that gives nothing on CodeBuild: warned.
 		{name: "static keys", job: "steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with: {aws-access-key-id: \"${{ secrets.KEY }}\", aws-secret-access-key: \"${{ secrets.SECRET }}\", aws-region: us-east-1}\n  - run: sam deploy\n", uses: []string{"sam deploy"}, warn: true, roles: 1},
