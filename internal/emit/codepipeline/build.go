@@ -34,7 +34,7 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 	if c := e.credentials(s, r); c != "" {
 		s.build = append(s.build, command{text: c, comment: "# actionport: configure-aws-credentials"})
 	} else if s.deployRole {
-		s.build = append(s.build, deployRoleStep())
+		s.build = append(s.build, deployRoleStep(false))
 	}
 	stepCmd := map[int]int{}
 	for i, st := range j.Steps {
@@ -149,7 +149,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			e.d.add(RuleStepsMode, diag.Warning, j.AWS.Pos, "the assumed role's credentials are exported in pre_build; whether they reach the GitHub steps depends on CodeBuild's runner. Check the first run")
 		}
 	} else if s.deployRole {
-		s.pre = append(s.pre, deployRoleStep())
+		s.pre = append(s.pre, deployRoleStep(true))
 	}
 	jobIf := ""
 	if j.If != nil && !e.entryChecked[j.Key] {

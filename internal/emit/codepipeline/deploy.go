@@ -286,10 +286,14 @@ AP_EOF
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 unset AP_CREDS`
 
-// deployRoleStep renders the command that assumes DeployRoleArn.
-func deployRoleStep() command {
-	return command{text: fmt.Sprintf(deployRoleScript, DeployRoleVariable),
-		comment: "# actionport: the job deploys to AWS; with the template's DeployRoleArn set, it runs with that role"}
+// deployRoleStep renders the command that assumes DeployRoleArn; steps
+// says that it runs in pre_build before GitHub steps.
+func deployRoleStep(steps bool) command {
+	c := "# actionport: the job deploys to AWS; with the template's DeployRoleArn set, it runs with that role"
+	if steps {
+		c += "\n# (exported in pre_build: whether the credentials reach the GitHub steps depends on CodeBuild's runner; check the first run)"
+	}
+	return command{text: fmt.Sprintf(deployRoleScript, DeployRoleVariable), comment: c}
 }
 
 // unitPermissions are the rights .actionport.yml gives a unit's jobs beyond
