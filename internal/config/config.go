@@ -1,7 +1,8 @@
 // Package config loads .actionport.yml, the user's answers to what a workflow
 // alone cannot say: which compute a runner label means, which AWS
 // environment, connection and role a GitHub environment maps to, how secrets
-// are named on the target, and which branch is the default.
+// are named on the target, which rights the CodeBuild roles get, and which
+// branch is the default.
 package config
 
 import (
