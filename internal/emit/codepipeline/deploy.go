@@ -27,22 +27,28 @@ import (
 // deployCommands are the commands, found in a run script, that change AWS
 // resources with the job's credentials. The label of a match is its
 // capturing groups joined with spaces ("terraform -chdir=x apply" →
-// "terraform apply"). The table is deliberately short: tools every
-// deploying workflow of the corpus uses, with their deploying subcommands.
-var deployCommands = []*regexp.Regexp{
-	regexp.MustCompile(`\b(cdk)\s+(deploy|destroy|bootstrap)\b`),              // AWS CDK (npx/yarn/pnpm cdk ...)
-	regexp.MustCompile(`\b(sam)\s+(deploy|sync|delete)\b`),                    // AWS SAM CLI
-	regexp.MustCompile(`\b(serverless|sls)\s+(deploy|remove)\b`),              // Serverless Framework
-	regexp.MustCompile(`\b(terraform)(?:\s+-\S+)*\s+(apply|destroy)\b`),       // Terraform (the AWS provider takes the job's credentials)
-	regexp.MustCompile(`\b(copilot)(?:\s+(?:app|env|svc|job))?\s+(deploy)\b`), // AWS Copilot
-	regexp.MustCompile(`\b(eb)\s+(deploy)\b`),                                 // Elastic Beanstalk CLI
-	regexp.MustCompile(`\b(aws)\s+(s3)\s+(sync|cp|mv|rm)\b[^\n;&|]*s3://`),    // S3 objects (either direction)
-	regexp.MustCompile(`\b(aws)\s+(cloudformation)\s+(deploy|package|create-stack|update-stack|delete-stack|create-change-set|execute-change-set)\b`),
-	regexp.MustCompile(`\b(aws)\s+(ecs)\s+(update-service|create-service|register-task-definition|run-task)\b`),
-	regexp.MustCompile(`\b(aws)\s+(lambda)\s+(update-function-code|update-function-configuration|create-function|publish-version|update-alias)\b`),
-	regexp.MustCompile(`\b(aws)\s+(ecr)\s+(get-login-password|get-login)\b`), // docker push to ECR
-	regexp.MustCompile(`\b(aws)\s+(cloudfront)\s+(create-invalidation)\b`),
-	regexp.MustCompile(`\b(aws)\s+(deploy)\s+(create-deployment|push)\b`), // CodeDeploy
+// "terraform apply"); key is a word every match contains: the expressions
+// run only on the lines that have it (most lines have none). The table is
+// deliberately short: tools every deploying workflow of the corpus uses,
+// with their deploying subcommands.
+var deployCommands = []struct {
+	key string
+	re  *regexp.Regexp
+}{
+	{"cdk", regexp.MustCompile(`\b(cdk)\s+(deploy|destroy|bootstrap)\b`)},                  // AWS CDK (npx/yarn/pnpm cdk ...)
+	{"sam", regexp.MustCompile(`\b(sam)\s+(deploy|sync|delete)\b`)},                        // AWS SAM CLI
+	{"serverless", regexp.MustCompile(`\b(serverless)\s+(deploy|remove)\b`)},               // Serverless Framework
+	{"sls", regexp.MustCompile(`\b(sls)\s+(deploy|remove)\b`)},                             // the same
+	{"terraform", regexp.MustCompile(`\b(terraform)(?:\s+-\S+)*\s+(apply|destroy)\b`)},     // Terraform (the AWS provider takes the job's credentials)
+	{"copilot", regexp.MustCompile(`\b(copilot)(?:\s+(?:app|env|svc|job))?\s+(deploy)\b`)}, // AWS Copilot
+	{"eb", regexp.MustCompile(`\b(eb)\s+(deploy)\b`)},                                      // Elastic Beanstalk CLI
+	{"aws", regexp.MustCompile(`\b(aws)\s+(s3)\s+(sync|cp|mv|rm)\b[^\n;&|]*s3://`)},        // S3 objects (either direction)
+	{"aws", regexp.MustCompile(`\b(aws)\s+(cloudformation)\s+(deploy|package|create-stack|update-stack|delete-stack|create-change-set|execute-change-set)\b`)},
+	{"aws", regexp.MustCompile(`\b(aws)\s+(ecs)\s+(update-service|create-service|register-task-definition|run-task)\b`)},
+	{"aws", regexp.MustCompile(`\b(aws)\s+(lambda)\s+(update-function-code|update-function-configuration|create-function|publish-version|update-alias)\b`)},
+	{"aws", regexp.MustCompile(`\b(aws)\s+(ecr)\s+(get-login-password|get-login)\b`)}, // docker push to ECR
+	{"aws", regexp.MustCompile(`\b(aws)\s+(cloudfront)\s+(create-invalidation)\b`)},
+	{"aws", regexp.MustCompile(`\b(aws)\s+(deploy)\s+(create-deployment|push)\b`)}, // CodeDeploy
 }
 
 // deployActions are the actions (owner/repo, lower case) that change AWS
@@ -61,6 +67,24 @@ var deployActions = []struct {
 	{uses: "serverless/github-action", input: "args", match: regexp.MustCompile(`\b(deploy|remove)\b`)},
 }
 
+// deployKeys groups deployCommands by key, in the table's order.
+var deployKeys = func() (out []deployKey) {
+	for _, c := range deployCommands {
+		i := slices.IndexFunc(out, func(k deployKey) bool { return k.key == c.key })
+		if i < 0 {
+			i = len(out)
+			out = append(out, deployKey{key: c.key})
+		}
+		out[i].res = append(out[i].res, c.re)
+	}
+	return out
+}()
+
+type deployKey struct {
+	key string
+	res []*regexp.Regexp
+}
+
 // deployUse is one deploying command or action of a job.
 type deployUse struct {
 	what string
@@ -69,7 +93,7 @@ type deployUse struct {
 
 // deploying lists the job's deploying commands and actions, each kind once,
 // in the order of the steps.
-func deploying(j *ir.Job) []deployUse {
+func (e *emitter) deploying(j *ir.Job) []deployUse {
 	var out []deployUse
 	add := func(what string, pos ir.Pos) {
 		for _, u := range out {
@@ -82,11 +106,8 @@ func deploying(j *ir.Job) []deployUse {
 	for _, st := range j.Steps {
 		switch st.Kind {
 		case ir.StepRun:
-			script := withoutComments(st.Run.Raw)
-			for _, re := range deployCommands {
-				for _, m := range re.FindAllStringSubmatch(script, -1) {
-					add(strings.Join(m[1:], " "), st.Pos)
-				}
+			for _, what := range e.deployCommandsIn(st.Run.Raw) {
+				add(what, st.Pos)
 			}
 		case ir.StepAction:
 			name, _, _ := strings.Cut(strings.ToLower(st.Uses), "@")
@@ -107,20 +128,53 @@ func deploying(j *ir.Job) []deployUse {
 	return out
 }
 
-// withoutComments drops the shell comment lines of a script (a commented
-// out `# sam deploy` deploys nothing).
-func withoutComments(s string) string {
-	if !strings.Contains(s, "#") {
-		return s
+// deployCommandsIn returns the labels of the deploying commands of a
+// script, remembered per script: the combinations of a matrix job have the
+// same scripts.
+func (e *emitter) deployCommandsIn(script string) []string {
+	if found, ok := e.deployScans[script]; ok {
+		return found
 	}
-	lines := strings.Split(s, "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if !strings.HasPrefix(strings.TrimSpace(l), "#") {
-			kept = append(kept, l)
+	var found []string
+	for _, k := range deployKeys {
+		for from := 0; ; {
+			i := strings.Index(script[from:], k.key)
+			if i < 0 {
+				break
+			}
+			start := strings.LastIndexByte(script[:from+i], '\n') + 1
+			end := len(script)
+			if n := strings.IndexByte(script[from+i:], '\n'); n >= 0 {
+				end = from + i + n
+			}
+			line := script[start:end]
+			for _, re := range k.res {
+				for _, m := range re.FindAllStringSubmatchIndex(line, -1) {
+					if commented(line[:m[0]]) {
+						continue
+					}
+					var words []string
+					for g := 2; g+1 < len(m); g += 2 {
+						words = append(words, line[m[g]:m[g+1]])
+					}
+					found = append(found, strings.Join(words, " "))
+				}
+			}
+			from = end
 		}
 	}
-	return strings.Join(kept, "\n")
+	if e.deployScans == nil {
+		e.deployScans = map[string][]string{}
+	}
+	e.deployScans[script] = found
+	return found
+}
+
+// commented reports whether the text after before, the start of its line,
+// is in a shell comment: the line starts with # or has " #" before it (a
+// commented out `# sam deploy` deploys nothing).
+func commented(before string) bool {
+	return strings.HasPrefix(strings.TrimSpace(before), "#") || strings.Contains(before, " #") || strings.Contains(before, "\t#")
 }
 
 func withValue(with []ir.EnvVar, name string) (string, bool) {
@@ -135,6 +189,11 @@ func withValue(with []ir.EnvVar, name string) (string, bool) {
 // credentialWords in a script mean that the job sets credentials itself
 // (access keys it exports, a role it assumes).
 var credentialWords = regexp.MustCompile(`(?i)aws_access_key_id|sts\s+assume-role|assume-role-with-web-identity`)
+
+// mayHaveCredentials is a quick test before credentialWords.
+func mayHaveCredentials(script string) bool {
+	return strings.Contains(script, "ccess_key") || strings.Contains(script, "CCESS_KEY") || strings.Contains(script, "assume-role")
+}
 
 // accessKeyVar matches the name of an environment variable that passes
 // access keys: AWS_ACCESS_KEY_ID, TF_VAR_aws_access_key...
@@ -180,7 +239,7 @@ func (e *emitter) ownCredentials(j *ir.Job) (own bool, why string) {
 		if keyVar(st.Env) {
 			return true, ""
 		}
-		if st.Kind == ir.StepRun && credentialWords.MatchString(st.Run.Raw) {
+		if st.Kind == ir.StepRun && mayHaveCredentials(st.Run.Raw) && credentialWords.MatchString(st.Run.Raw) {
 			return true, ""
 		}
 		if st.Kind == ir.StepAction && credentialAction.MatchString(st.Uses) {
@@ -230,7 +289,7 @@ func (e *emitter) permissions(s *jobSpec) {
 		s.deployRole = true
 		return
 	}
-	uses := deploying(j)
+	uses := e.deploying(j)
 	if len(uses) == 0 || all.Grants() || s.perms.Grants() {
 		return
 	}

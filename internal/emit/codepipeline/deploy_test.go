@@ -82,7 +82,9 @@ func TestDeploying(t *testing.T) {
 				t.Fatalf("translate: %v", fd)
 			}
 			var got []string
-			for _, u := range deploying(w.Jobs[0]) {
+			e := newEmitter(w, Options{Config: cfg})
+			defer e.release()
+			for _, u := range e.deploying(w.Jobs[0]) {
 				got = append(got, u.what)
 			}
 			if strings.Join(got, "|") != strings.Join(tt.uses, "|") {

@@ -67,6 +67,9 @@ type emitter struct {
 	approvals bool
 	// macCompute is the compute type of the template's macOS fleet.
 	macCompute string
+	// deployScans holds the deploying commands found in each script (see
+	// deployCommandsIn).
+	deployScans map[string][]string
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one
