@@ -1,7 +1,8 @@
 // Package config loads .actionport.yml, the user's answers to what a workflow
 // alone cannot say: which compute a runner label means, which AWS
 // environment, connection and role a GitHub environment maps to, how secrets
-// are named on the target, and which branch is the default.
+// are named on the target, which rights the CodeBuild roles get, and which
+// branch is the default.
 package config
 
 import (
@@ -66,6 +67,10 @@ type Config struct {
 	// Notifications says where pipeline notifications and approval requests
 	// go (CodePipeline).
 	Notifications Notifications `yaml:"notifications"`
+	// Permissions are extra rights of the CodeBuild service role
+	// (CodePipeline): for every job, and per job id under jobs. Rights per
+	// GitHub environment are in Environments.
+	Permissions BuildPermissions `yaml:"permissions"`
 
 	protected *regexp.Regexp
 }
@@ -145,6 +150,79 @@ type Environment struct {
 	Approval *bool `yaml:"approval"`
 	// Approvers is the number of approvals required (CodeCatalyst, default 1).
 	Approvers int `yaml:"approvers"`
+	// Permissions are extra rights of the CodeBuild role of the jobs that
+	// deploy to this environment (CodePipeline).
+	Permissions `yaml:",inline"`
+}
+
+// BuildPermissions are the permissions: settings: rights of every job, and
+// of single jobs by job id (as converted: a job of an inlined reusable
+// workflow is "<caller>-<job>").
+type BuildPermissions struct {
+	Permissions `yaml:",inline"`
+	Jobs        map[string]Permissions `yaml:"jobs"`
+}
+
+// Permissions are extra rights of a CodeBuild service role (CodePipeline).
+type Permissions struct {
+	// ManagedPolicies are IAM managed policy ARNs attached to the role.
+	ManagedPolicies []string `yaml:"managed-policies"`
+	// Statements are IAM policy statements added to the role's inline policy.
+	Statements []Statement `yaml:"statements"`
+	// DeployRole makes the job assume the template's DeployRoleArn
+	// parameter, when it is set, before its commands.
+	DeployRole bool `yaml:"deploy-role"`
+}
+
+// Empty reports whether p grants nothing and asks for no deploy role.
+func (p Permissions) Empty() bool {
+	return len(p.ManagedPolicies) == 0 && len(p.Statements) == 0 && !p.DeployRole
+}
+
+// Grants reports whether p adds rights to the role (managed policies or statements).
+func (p Permissions) Grants() bool {
+	return len(p.ManagedPolicies) > 0 || len(p.Statements) > 0
+}
+
+// Statement is one IAM policy statement, in IAM's own spelling. Each of
+// Action/NotAction, Resource/NotResource and the values of a Condition is a
+// string or a list of strings.
+type Statement struct {
+	Sid         string                           `yaml:"Sid"`
+	Effect      string                           `yaml:"Effect"`
+	Action      StringList                       `yaml:"Action"`
+	NotAction   StringList                       `yaml:"NotAction"`
+	Resource    StringList                       `yaml:"Resource"`
+	NotResource StringList                       `yaml:"NotResource"`
+	Condition   map[string]map[string]StringList `yaml:"Condition"`
+}
+
+// StringList is a string or a list of strings (other scalars are taken as
+// written: Bool: {aws:SecureTransport: false}).
+type StringList []string
+
+// UnmarshalYAML takes a scalar or a sequence of scalars.
+func (l *StringList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			*l = nil
+			return nil
+		}
+		*l = StringList{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		out := make(StringList, 0, len(n.Content))
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
+				return fmt.Errorf("line %d: a list item here is a string", c.Line)
+			}
+			out = append(out, c.Value)
+		}
+		*l = out
+		return nil
+	}
+	return fmt.Errorf("line %d: a string or a list of strings is expected here", n.Line)
 }
 
 // Default returns the configuration used when no file is given.
@@ -314,8 +392,14 @@ func (c *Config) validate() error {
 		if e.Approvers < 0 || e.Approvers > 2 {
 			errs = append(errs, fmt.Errorf("environments.%s.approvers: %d; CodeCatalyst requires 1 or 2 approvals", quote(k), e.Approvers))
 		}
+		errs = append(errs, e.Permissions.validate("environments."+quote(k), check)...)
 	}
 	errs = append(errs, c.Notifications.validate(check)...)
+	errs = append(errs, c.Permissions.validate("permissions", check)...)
+	for _, k := range slices.Sorted(maps.Keys(c.Permissions.Jobs)) {
+		check("permissions.jobs key "+quote(k), k)
+		errs = append(errs, c.Permissions.Jobs[k].validate("permissions.jobs."+quote(k), check)...)
+	}
 	if len(errs) == 0 {
 		return nil
 	}
@@ -367,6 +451,28 @@ func (c *Config) finish() error {
 	return nil
 }
 
+// JobPermissions are the rights configured for one job beyond those of
+// every job (permissions:): its own (permissions.jobs.<id>) and those of
+// its GitHub environment (environments.<env>), in that order, without
+// repeated managed policies. env is "" for a job without an environment.
+func (c *Config) JobPermissions(job, env string) Permissions {
+	var p Permissions
+	add := func(q Permissions) {
+		for _, a := range q.ManagedPolicies {
+			if !slices.Contains(p.ManagedPolicies, a) {
+				p.ManagedPolicies = append(p.ManagedPolicies, a)
+			}
+		}
+		p.Statements = append(p.Statements, q.Statements...)
+		p.DeployRole = p.DeployRole || q.DeployRole
+	}
+	add(c.Permissions.Jobs[job])
+	if env != "" {
+		add(c.Environments[env].Permissions)
+	}
+	return p
+}
+
 // IsProtected reports whether a GitHub environment gets an approval gate.
 func (c *Config) IsProtected(env string) bool {
 	if e, ok := c.Environments[env]; ok && e.Approval != nil {
@@ -387,9 +493,14 @@ func (c *Config) SecretName(name string) string {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 var (
-	snsTopicARN = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
-	emailAddr   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	chatbotID   = regexp.MustCompile(`^[A-Za-z0-9_:.@-]{1,256}$`)
+	// managedPolicyARN matches an AWS managed (iam::aws) or customer
+	// managed (iam::ACCOUNT) policy ARN, with an optional path.
+	managedPolicyARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,128}$`)
+	iamAction        = regexp.MustCompile(`^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`)
+	statementSid     = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+	snsTopicARN      = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+	emailAddr        = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	chatbotID        = regexp.MustCompile(`^[A-Za-z0-9_:.@-]{1,256}$`)
 )
 
 func (n Notifications) validate(check func(what, s string)) []error {
@@ -421,6 +532,85 @@ func (n Notifications) validate(check func(what, s string)) []error {
 	for _, e := range n.Events {
 		if !slices.Contains(NotificationEvents, e) {
 			errs = append(errs, fmt.Errorf("notifications.events: %q is not one of %s", e, strings.Join(NotificationEvents, ", ")))
+		}
+	}
+	return errs
+}
+
+// MaxManagedPolicies is the most managed policies one role may have (IAM's
+// quota is 10 by default and can be raised to 20).
+const MaxManagedPolicies = 20
+
+// validate checks managed policy ARNs and the shape of each statement
+// (Effect Allow or Deny, Action or NotAction, Resource or NotResource);
+// what is the key of the settings in messages.
+func (p Permissions) validate(what string, check func(what, s string)) []error {
+	var errs []error
+	if len(p.ManagedPolicies) > MaxManagedPolicies {
+		errs = append(errs, fmt.Errorf("%s.managed-policies: %d policies; a role takes at most %d", what, len(p.ManagedPolicies), MaxManagedPolicies))
+	}
+	for i, a := range p.ManagedPolicies {
+		at := fmt.Sprintf("%s.managed-policies[%d]", what, i)
+		check(at, a)
+		if !managedPolicyARN.MatchString(a) {
+			errs = append(errs, fmt.Errorf("%s: %q is not a managed policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME)", at, a))
+		}
+	}
+	for i, s := range p.Statements {
+		errs = append(errs, s.validate(fmt.Sprintf("%s.statements[%d]", what, i), check)...)
+	}
+	return errs
+}
+
+func (s Statement) validate(at string, check func(what, s string)) []error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", at, fmt.Sprintf(format, args...)))
+	}
+	check(at+".Sid", s.Sid)
+	if !statementSid.MatchString(s.Sid) {
+		bad("Sid %q may have only letters and digits", s.Sid)
+	}
+	if s.Effect != "Allow" && s.Effect != "Deny" {
+		bad("Effect %q must be Allow or Deny", s.Effect)
+	}
+	switch {
+	case len(s.Action) == 0 && len(s.NotAction) == 0:
+		bad("Action (or NotAction) is missing")
+	case len(s.Action) > 0 && len(s.NotAction) > 0:
+		bad("Action and NotAction exclude each other")
+	}
+	for _, a := range append(slices.Clone(s.Action), s.NotAction...) {
+		check(at+".Action", a)
+		if !iamAction.MatchString(a) {
+			bad("action %q is not service:Action (for example s3:PutObject, cloudformation:*) or *", a)
+		}
+	}
+	switch {
+	case len(s.Resource) == 0 && len(s.NotResource) == 0:
+		bad("Resource (or NotResource) is missing")
+	case len(s.Resource) > 0 && len(s.NotResource) > 0:
+		bad("Resource and NotResource exclude each other")
+	}
+	for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
+		check(at+".Resource", r)
+		if r != "*" && !strings.HasPrefix(r, "arn:") {
+			bad("resource %q is not an ARN or *", r)
+		}
+	}
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+		check(at+".Condition key", op)
+		if len(s.Condition[op]) == 0 {
+			bad("Condition %s has no keys", op)
+		}
+		for _, k := range slices.Sorted(maps.Keys(s.Condition[op])) {
+			check(at+".Condition."+op+" key", k)
+			if len(s.Condition[op][k]) == 0 {
+				bad("Condition %s %s has no value", op, k)
+			}
+			for _, v := range s.Condition[op][k] {
+				check(at+".Condition."+op+"."+k, v)
+			}
 		}
 	}
 	return errs

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +72,23 @@ func TestParseHostile(t *testing.T) {
 		{"notification event", "notifications:\n  events: [exploded]\n", `notifications.events: "exploded" is not one of started, succeeded, failed, canceled`},
 		{"slack without a channel", "notifications:\n  slack: {workspace-id: T01}\n", `notifications.slack.channel-id: ""`},
 		{"unknown notification key", "notifications:\n  pager: x\n", "2: field pager not found"},
+		{"permissions", "permissions:\n  managed-policies: [arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws-cn:iam::123456789012:policy/team/deploy]\n  statements:\n    - {Sid: Cfn, Effect: Allow, Action: [cloudformation:*], Resource: \"*\"}\n    - Effect: Deny\n      NotAction: iam:*\n      NotResource: [arn:aws:iam::123456789012:role/x]\n      Condition: {Bool: {aws:SecureTransport: false}, StringEquals: {aws:RequestedRegion: [eu-west-1, us-east-1]}}\n  jobs:\n    deploy: {managed-policies: [arn:aws:iam::aws:policy/AdministratorAccess], deploy-role: true}\nenvironments:\n  production: {name: prod, managed-policies: [arn:aws:iam::aws:policy/PowerUserAccess], statements: [{Effect: Allow, Action: s3:PutObject, Resource: \"arn:aws:s3:::site/*\"}], deploy-role: true}\n", ""},
+		{"policy ARN", "permissions:\n  managed-policies: [ReadOnlyAccess]\n", `permissions.managed-policies[0]: "ReadOnlyAccess" is not a managed policy ARN`},
+		{"role ARN as a policy", "permissions:\n  jobs:\n    deploy: {managed-policies: [\"arn:aws:iam::123456789012:role/deploy\"]}\n", `permissions.jobs."deploy".managed-policies[0]: "arn:aws:iam::123456789012:role/deploy" is not a managed policy ARN`},
+		{"policy ARN per environment", "environments:\n  prod: {managed-policies: [\"arn:aws:iam::12345:policy/x\"]}\n", `environments."prod".managed-policies[0]: "arn:aws:iam::12345:policy/x" is not a managed policy ARN`},
+		{"statement effect", "permissions:\n  statements: [{Effect: allow, Action: s3:GetObject, Resource: \"*\"}]\n", `permissions.statements[0]: Effect "allow" must be Allow or Deny`},
+		{"statement without action", "permissions:\n  statements: [{Effect: Allow, Resource: \"*\"}]\n", `permissions.statements[0]: Action (or NotAction) is missing`},
+		{"statement without resource", "environments:\n  prod:\n    statements: [{Effect: Allow, Action: s3:GetObject}]\n", `environments."prod".statements[0]: Resource (or NotResource) is missing`},
+		{"statement action and not-action", "permissions:\n  statements: [{Effect: Allow, Action: \"*\", NotAction: iam:*, Resource: \"*\"}]\n", "Action and NotAction exclude each other"},
+		{"statement action", "permissions:\n  statements: [{Effect: Allow, Action: [\"s3 PutObject\"], Resource: \"*\"}]\n", `action "s3 PutObject" is not service:Action`},
+		{"statement resource", "permissions:\n  statements: [{Effect: Allow, Action: s3:*, Resource: my-bucket}]\n", `resource "my-bucket" is not an ARN or *`},
+		{"statement principal", "permissions:\n  statements:\n    - Effect: Allow\n      Principal: \"*\"\n", "4: field Principal not found"},
+		{"statement lowercase keys", "permissions:\n  statements: [{effect: Allow}]\n", "2: field effect not found"},
+		{"statement action map", "permissions:\n  statements:\n    - Effect: Allow\n      Action: {s3: GetObject}\n", "4: a string or a list of strings is expected here"},
+		{"statement as text", "permissions:\n  statements: [\"s3:*\"]\n", "2: cannot unmarshal"},
+		{"control in a statement", "permissions:\n  statements: [{Effect: Allow, Action: \"s3:*\", Resource: \"arn:aws:s3:::a\\nb\"}]\n", `permissions.statements[0].Resource: contains the control character U+000A`},
+		{"unknown permissions key", "permissions:\n  roles: [x]\n", "2: field roles not found"},
+		{"too many policies", "permissions:\n  managed-policies: [" + strings.TrimSuffix(strings.Repeat("arn:aws:iam::aws:policy/P, ", 21), ", ") + "]\n", "permissions.managed-policies: 21 policies; a role takes at most 20"},
 		{"deep", "secrets: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n", "nested deeper than 100 levels"},
 	}
 	for _, tt := range tests {
@@ -107,5 +126,63 @@ func TestCodeBuildFleet(t *testing.T) {
 		if got := (RunnerMap{Fleet: fleet}).CodeBuildFleet() != ""; got != want {
 			t.Errorf("CodeBuildFleet(%q) = %v, want %v", fleet, got, want)
 		}
+	}
+}
+
+func TestJobPermissions(t *testing.T) {
+	c, err := Parse([]byte(`permissions:
+  managed-policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+  jobs:
+    deploy:
+      managed-policies: [arn:aws:iam::aws:policy/PowerUserAccess]
+      statements: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/cdk-*"}]
+environments:
+  production:
+    managed-policies: [arn:aws:iam::aws:policy/PowerUserAccess, arn:aws:iam::123456789012:policy/prod]
+    deploy-role: true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Permissions.ManagedPolicies; len(got) != 1 || got[0] != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
+		t.Errorf("permissions.managed-policies = %v", got)
+	}
+	p := c.JobPermissions("deploy", "production")
+	if want := []string{"arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::123456789012:policy/prod"}; !slices.Equal(p.ManagedPolicies, want) {
+		t.Errorf("managed policies = %v, want %v", p.ManagedPolicies, want)
+	}
+	if len(p.Statements) != 1 || p.Statements[0].Resource[0] != "arn:aws:iam::*:role/cdk-*" || !p.DeployRole {
+		t.Errorf("permissions = %+v", p)
+	}
+	if p := c.JobPermissions("test", ""); !p.Empty() {
+		t.Errorf("a job without settings got %+v", p)
+	}
+	if p := c.JobPermissions("other", "production"); !p.DeployRole || p.Grants() != true {
+		t.Errorf("environment permissions = %+v", p)
+	}
+}
+
+// The configuration example of the README is valid.
+func TestReadmeConfiguration(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "### Configuration (`.actionport.yml`")
+	if i < 0 {
+		t.Fatal("README has no configuration section")
+	}
+	start := strings.Index(s[i:], "```yaml\n")
+	end := strings.Index(s[i+start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README's configuration section has no yaml block")
+	}
+	c, err := Parse([]byte(s[i+start+8 : i+start+8+end]))
+	if err != nil {
+		t.Fatalf("README configuration: %v", err)
+	}
+	if !c.Permissions.Grants() || !c.Permissions.Jobs["deploy"].DeployRole || !c.Environments["production"].Grants() {
+		t.Errorf("README configuration: permissions not read: %+v", c.Permissions)
 	}
 }

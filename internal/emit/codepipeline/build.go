@@ -33,6 +33,8 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 	e.jobIfInBuild(j)
 	if c := e.credentials(s, r); c != "" {
 		s.build = append(s.build, command{text: c, comment: "# actionport: configure-aws-credentials"})
+	} else if s.deployRole {
+		s.build = append(s.build, deployRoleStep(false))
 	}
 	stepCmd := map[int]int{}
 	for i, st := range j.Steps {
@@ -132,19 +134,13 @@ func (e *emitter) credentials(s *jobSpec, r *shell.Renderer) string {
 		return ""
 	}
 	if c.RoleARN.IsLiteral() {
-		e.assumed[c.RoleARN.String(nil)] = true
+		s.assumed = c.RoleARN.String(nil)
 	} else {
-		e.assumedDynamic = true
+		s.assumedDynamic = true
 		e.d.add(RuleCredentials, diag.Warning, c.Pos, "role-to-assume %q is not a literal ARN: the CodeBuild role may assume any role (sts:AssumeRole on arn:aws:iam::*:role/*); narrow the policy in template.yaml", c.RoleARN.Raw)
 	}
 	e.d.add(RuleCredentials, diag.Info, c.Pos, "GitHub OIDC is not needed on AWS: the build assumes %s with its service role (the role's trust policy must allow the CodeBuild role)", c.RoleARN.Raw)
-	return fmt.Sprintf(`AP_ROLE_ARN=%s
-AP_CREDS=$(aws sts assume-role --role-arn "$AP_ROLE_ARN" --role-session-name "actionport-${CODEBUILD_BUILD_NUMBER:-build}" --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) || { echo "actionport: cannot assume $AP_ROLE_ARN" >&2; exit 1; }
-read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<AP_EOF
-$AP_CREDS
-AP_EOF
-export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
-unset AP_CREDS`, r.Value(c.RoleARN))
+	return "AP_ROLE_ARN=" + r.Value(c.RoleARN) + "\n" + fmt.Sprintf(assumeRoleScript, "AP_ROLE_ARN")
 }
 
 // stepsMode keeps the job's steps as GitHub steps run by CodeBuild.
@@ -156,6 +152,8 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			s.pre = append(s.pre, command{text: c, comment: "# actionport: configure-aws-credentials"})
 			e.d.add(RuleStepsMode, diag.Warning, j.AWS.Pos, "the assumed role's credentials are exported in pre_build; whether they reach the GitHub steps depends on CodeBuild's runner. Check the first run")
 		}
+	} else if s.deployRole {
+		s.pre = append(s.pre, deployRoleStep(true))
 	}
 	jobIf := ""
 	if j.If != nil && !e.entryChecked[j.Key] {

@@ -22,6 +22,11 @@
 //   - A job output NAME is exported (env.exported-variables) under its own
 //     name in the namespace of the job's action; a consumer sees it as
 //     AP_NEEDS_<JOB>_<NAME>.
+//   - Projects share the service role CodeBuildRole, except those whose jobs
+//     get rights of their own from .actionport.yml (permissions.jobs,
+//     environments) or assume the template's DeployRoleArn parameter (see
+//     deploy.go): each has its own CodeBuildRole<Project>, and reads the
+//     parameter as AP_DEPLOY_ROLE_ARN.
 //   - Projects are named "<stack or pipeline name>-<job>"; deploy the template
 //     with the stack name equal to the workflow's base name so that
 //     pipeline.json points at the template's projects.

@@ -56,8 +56,6 @@ type emitter struct {
 	artNames  map[string]string
 	artUsed   map[string]bool
 
-	assumed        map[string]bool
-	assumedDynamic bool
 	// rules are each job's stage entry rules (see entryRules);
 	// entryChecked the jobs whose own condition is such a rule.
 	rules        map[string][]variableRule
@@ -71,6 +69,9 @@ type emitter struct {
 	macCompute string
 	// files are the buildspec files of the workflow and its variants.
 	files *specFiles
+	// deployScans holds the deploying commands found in each script (see
+	// deployCommandsIn).
+	deployScans map[string][]string
 }
 
 // Emit converts a workflow into template.yaml, pipeline.json and one
@@ -165,7 +166,7 @@ func newEmitter(w *ir.Workflow, opts Options) *emitter {
 	e := &emitter{nodes: getArena(), w: w, opts: opts, cfg: opts.Config,
 		jobs: map[string]*ir.Job{}, level: map[string]int{}, specs: map[string]*jobSpec{},
 		unitOf: map[string]*unit{}, unitNames: map[string]bool{}, ids: map[string]*unit{},
-		artNames: map[string]string{}, artUsed: map[string]bool{}, assumed: map[string]bool{}}
+		artNames: map[string]string{}, artUsed: map[string]bool{}}
 	if w.DefaultBranch == "" {
 		w.DefaultBranch = e.cfg.DefaultBranch
 	}

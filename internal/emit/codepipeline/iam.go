@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/yamlnode"
 )
 
@@ -53,10 +54,13 @@ func (b *nodes) secretArn(id string) *yamlnode.Node {
 	return b.sub("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + subEscape(name) + "-??????")
 }
 
-// codeBuildRole grants the projects exactly what the workflow uses.
-func (e *emitter) codeBuildRole() *yamlnode.Node {
+// codeBuildRole grants the units' projects exactly what their jobs use,
+// the rights p gives them (managed policies, statements in a second inline
+// policy) and, with deploy, sts:AssumeRole on the DeployRoleArn parameter
+// when it is set.
+func (e *emitter) codeBuildRole(units []*unit, p config.Permissions, deploy bool) *yamlnode.Node {
 	var logs []*yamlnode.Node
-	for _, u := range e.units {
+	for _, u := range units {
 		g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${AWS::StackName}-" + u.name
 		logs = append(logs, e.sub(g), e.sub(g+":*"))
 	}
@@ -65,9 +69,9 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 		buildArtifactObjects,
 		buildArtifactBucket,
 	}
-	secrets, params := map[string]bool{}, map[string]bool{}
-	batch, connection := false, e.cloneRef
-	for _, u := range e.units {
+	secrets, params, assumed := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	batch, connection, assumedDynamic := false, e.cloneRef, false
+	for _, u := range units {
 		for _, s := range u.specs {
 			for _, id := range s.refs.secrets {
 				secrets[id] = true
@@ -78,6 +82,10 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 			if s.steps != nil {
 				connection = true
 			}
+			if s.assumed != "" {
+				assumed[s.assumed] = true
+			}
+			assumedDynamic = assumedDynamic || s.assumedDynamic
 		}
 		batch = batch || u.batch
 	}
@@ -99,25 +107,82 @@ func (e *emitter) codeBuildRole() *yamlnode.Node {
 		st = append(st, buildConnection)
 	}
 	switch {
-	case e.assumedDynamic:
+	case assumedDynamic:
 		st = append(st, assumeAnyRole)
-	case len(e.assumed) > 0:
+	case len(assumed) > 0:
 		var rs []*yamlnode.Node
-		for _, a := range slices.Sorted(maps.Keys(e.assumed)) {
+		for _, a := range slices.Sorted(maps.Keys(assumed)) {
 			rs = append(rs, e.str(a))
 		}
 		st = append(st, e.statement(assumeActions, rs...))
 	}
+	if deploy {
+		// Only with a role to assume: an empty Resource is no valid policy.
+		st = append(st, e.mapping("Fn::If", e.seq(e.str(HasDeployRoleCondition),
+			e.mapping("Effect", "Allow", "Action", assumeActions, "Resource", e.ref(DeployRoleParameter)), noValue)))
+	}
 	if batch {
 		var rs []*yamlnode.Node
-		for _, u := range e.units {
+		for _, u := range units {
 			if u.batch {
 				rs = append(rs, e.projectArn(u))
 			}
 		}
 		st = append(st, e.statement(batchActions, rs...))
 	}
+	if p.Grants() {
+		return e.roleWith(codeBuildTrust, p, "actionport-codebuild", st...)
+	}
 	return e.role(codeBuildTrust, "actionport-codebuild", st...)
+}
+
+// roleWith is role with the managed policies of p and its statements as a
+// second inline policy, actionport-permissions.
+func (e *emitter) roleWith(trust *yamlnode.Node, p config.Permissions, policy string, statements ...*yamlnode.Node) *yamlnode.Node {
+	props := e.mapping("AssumeRolePolicyDocument", trust)
+	if len(p.ManagedPolicies) > 0 {
+		e.set(props, "ManagedPolicyArns", e.strs(p.ManagedPolicies))
+	}
+	policies := e.seq(e.mapping("PolicyName", policy, "PolicyDocument", e.mapping("Version", "2012-10-17", "Statement", e.seq(statements...))))
+	if len(p.Statements) > 0 {
+		configured := make([]*yamlnode.Node, len(p.Statements))
+		for i, s := range p.Statements {
+			configured[i] = e.configStatement(s)
+		}
+		policies.Content = append(policies.Content, e.mapping("PolicyName", "actionport-permissions",
+			"PolicyDocument", e.mapping("Version", "2012-10-17", "Statement", e.seq(configured...))))
+	}
+	e.set(props, "Policies", policies)
+	return e.mapping("Type", "AWS::IAM::Role", "Properties", props)
+}
+
+// configStatement renders a statement of .actionport.yml in IAM's order.
+func (e *emitter) configStatement(s config.Statement) *yamlnode.Node {
+	n := e.mappingCap(6)
+	if s.Sid != "" {
+		e.setStr(n, "Sid", s.Sid)
+	}
+	e.setStr(n, "Effect", s.Effect)
+	for _, kv := range []struct {
+		k string
+		v config.StringList
+	}{{"Action", s.Action}, {"NotAction", s.NotAction}, {"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+		if len(kv.v) > 0 {
+			e.set(n, kv.k, e.strs(kv.v))
+		}
+	}
+	if len(s.Condition) > 0 {
+		c := e.mappingCap(len(s.Condition))
+		for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+			m := e.mappingCap(len(s.Condition[op]))
+			for _, k := range slices.Sorted(maps.Keys(s.Condition[op])) {
+				e.set(m, k, e.strs(s.Condition[op][k]))
+			}
+			e.set(c, op, m)
+		}
+		e.set(n, "Condition", c)
+	}
+	return n
 }
 
 // pipelineRole lets the pipeline use the bucket, the connection and the projects.

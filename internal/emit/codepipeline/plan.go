@@ -26,6 +26,10 @@ type unit struct {
 	matrixVars [][]kv
 	// spec is the buildspec file of the project (nil with InlineBuildspecs).
 	spec *specFile
+	// role is the logical id of the project's service role; deployRole is
+	// set when the project assumes DeployRoleArn (see buildRoles).
+	role       string
+	deployRole bool
 }
 
 // sanitize makes a name usable as a CodePipeline or CodeBuild name: each

@@ -34,6 +34,7 @@ const (
 	RuleRunMode         = "codepipeline-run-mode"     // concurrency groups per branch or event: runs in parallel
 	RuleNotification    = "codepipeline-notification" // a notification step became a pipeline notification rule
 	RuleWindows         = "codepipeline-windows"      // what the PowerShell buildspec of a Windows job runs, and what it cannot keep
+	RulePermissions     = "codepipeline-permissions"  // a deploying job with only the CodeBuild role's rights
 )
 
 // diags collects the emitter's diagnostics, deduplicated.

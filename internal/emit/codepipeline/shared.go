@@ -50,6 +50,7 @@ var (
 	artifactObjects   = sh.sub("${ArtifactBucket.Arn}/*")
 	artifactBucketArn = sh.getAtt("ArtifactBucket", "Arn")
 	connectionRef     = sh.ref("ConnectionArn")
+	noValue           = sh.ref("AWS::NoValue")
 
 	logsActions    = sh.strs([]string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"})
 	secretsActions = sh.strs([]string{"secretsmanager:GetSecretValue"})

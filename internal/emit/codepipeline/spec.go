@@ -8,6 +8,7 @@ import (
 
 	"github.com/actionport/actionport/internal/yamlnode"
 
+	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
@@ -49,6 +50,15 @@ type jobSpec struct {
 	privileged bool
 	// plain is set when the build commands are plain (no step runtime).
 	plain bool
+	// perms are the rights .actionport.yml gives the job beyond those of
+	// every job; deployRole is set when it assumes DeployRoleArn (see
+	// permissions).
+	perms      config.Permissions
+	deployRole bool
+	// assumed is the role-to-assume the build assumes (a literal ARN);
+	// assumedDynamic is set when it is computed at run time.
+	assumed        string
+	assumedDynamic bool
 }
 
 // envNameOK reports whether s is already a shell variable name, that is
@@ -90,6 +100,7 @@ func (e *emitter) buildJob(j *ir.Job) *jobSpec {
 			dynamic = append(dynamic, ir.EnvVar{Name: "AWS_REGION", Value: j.AWS.Region}, ir.EnvVar{Name: "AWS_DEFAULT_REGION", Value: j.AWS.Region})
 		}
 	}
+	e.permissions(s)
 	e.runtimes(s)
 	switch {
 	case s.windows():

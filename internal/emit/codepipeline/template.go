@@ -33,7 +33,7 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 
 	res := e.mappingCap(5 + len(e.units) + len(e.w.Triggers.Schedules))
 	e.set(res, "ArtifactBucket", artifactBucketResource)
-	e.set(res, "CodeBuildRole", e.codeBuildRole())
+	e.buildRoles(res)
 	e.set(res, "PipelineRole", e.pipelineRole())
 	e.macFleet(res)
 	for _, u := range e.units {
@@ -48,18 +48,28 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in template.yaml", d.What, d.Rule)
 	}
 	e.schedules(res)
-	if conds := e.notificationResources(params, res); conds != nil {
+	conds := e.notificationResources(params, res)
+	outputs := templateOutputs
+	deploying := slices.ContainsFunc(e.units, func(u *unit) bool { return u.deployRole })
+	if e.notifying() || deploying {
+		outputs = e.mapping(
+			"PipelineName", e.mapping("Value", e.ref("Pipeline")),
+			"ArtifactBucketName", e.mapping("Value", e.ref("ArtifactBucket")))
+		if e.notifying() {
+			e.set(outputs, "NotificationTopicArn", e.mapping("Value", e.topicRef()))
+		}
+	}
+	if deploying {
+		if conds == nil {
+			conds = e.mapping()
+		}
+		e.deployRoleResources(params, conds, outputs)
+	}
+	if conds != nil {
 		e.set(doc, "Conditions", conds)
 	}
 	e.set(doc, "Resources", res)
-	if e.notifying() {
-		e.set(doc, "Outputs", e.mapping(
-			"PipelineName", e.mapping("Value", e.ref("Pipeline")),
-			"ArtifactBucketName", e.mapping("Value", e.ref("ArtifactBucket")),
-			"NotificationTopicArn", e.mapping("Value", e.topicRef())))
-	} else {
-		e.set(doc, "Outputs", templateOutputs)
-	}
+	e.set(doc, "Outputs", outputs)
 	header := append([]string{"Deploy: aws cloudformation deploy --template-file template.yaml --stack-name " + e.pipelineName() + " --capabilities CAPABILITY_IAM --parameter-overrides ConnectionArn=... FullRepositoryId=owner/repo"}, e.w.Notes...)
 	return e.encode(emit.Header(e.w.Source, header...), doc)
 }
@@ -153,10 +163,14 @@ func (e *emitter) project(u *unit, spec string) *yamlnode.Node {
 	case s.comp.fleetARN != "":
 		e.set(envn, "Fleet", e.mapping("FleetArn", s.comp.fleetARN))
 	}
+	if u.deployRole {
+		e.set(envn, "EnvironmentVariables", e.mapping("Fn::If", e.seq(e.str(HasDeployRoleCondition),
+			e.seq(e.mapping("Name", DeployRoleVariable, "Type", "PLAINTEXT", "Value", e.ref(DeployRoleParameter))), noValue)))
+	}
 	props := e.mappingCap(9,
 		"Name", e.sub("${AWS::StackName}-"+u.name),
 		"Description", truncate("Job "+s.job.ID+" of "+e.w.Source, 255),
-		"ServiceRole", codeBuildRoleArn,
+		"ServiceRole", e.roleArn(u),
 		"Source", src,
 		"Artifacts", pipelineArtifacts,
 		"Environment", envn,
@@ -176,9 +190,21 @@ func (e *emitter) project(u *unit, spec string) *yamlnode.Node {
 		e.set(props, "Cache", cache)
 	}
 	if u.batch {
-		e.set(props, "BuildBatchConfig", batchConfig)
+		if u.role == codeBuildRoleID {
+			e.set(props, "BuildBatchConfig", batchConfig)
+		} else {
+			e.set(props, "BuildBatchConfig", e.mapping("ServiceRole", e.roleArn(u), "CombineArtifacts", false, "TimeoutInMins", 480))
+		}
 	}
 	return e.mapping("Type", "AWS::CodeBuild::Project", "Properties", props)
+}
+
+// roleArn is the ARN of the project's service role.
+func (e *emitter) roleArn(u *unit) *yamlnode.Node {
+	if u.role == codeBuildRoleID {
+		return codeBuildRoleArn
+	}
+	return e.getAtt(u.role, "Arn")
 }
 
 // cfnPipeline converts the pipeline model to CloudFormation properties: the
