@@ -281,6 +281,10 @@ func (e *emitter) permissions(s *jobSpec) {
 	j := s.job
 	s.perms = e.cfg.JobPermissions(j.ID, envName(j))
 	all := e.cfg.Permissions.Permissions
+	if (s.perms.DeployRole || all.DeployRole) && s.windows() {
+		e.d.add(RulePermissions, diag.Warning, j.Pos, "deploy-role of .actionport.yml is not used for job %q: it runs on a Windows image, and the command that assumes DeployRoleArn is a bash command; grant the rights with managed-policies or statements instead", j.ID)
+		return
+	}
 	if s.perms.DeployRole || all.DeployRole {
 		if e.assumesOwnRole(j) {
 			e.d.add(RulePermissions, diag.Info, j.AWS.Pos, "deploy-role of .actionport.yml is not used for job %q: the build assumes its role-to-assume %s", j.ID, j.AWS.RoleARN.Raw)
@@ -297,7 +301,7 @@ func (e *emitter) permissions(s *jobSpec) {
 	if own {
 		return
 	}
-	s.deployRole = true
+	s.deployRole = !s.windows() // the command that assumes it is bash
 	var what []string
 	for i, u := range uses {
 		if i == 3 {
@@ -317,8 +321,12 @@ func (e *emitter) permissions(s *jobSpec) {
 	if c := j.AWS; c != nil && !c.UsesKeys && c.RoleARN.IsLiteral() && c.RoleARN.Raw != "" {
 		role = c.RoleARN.String(nil) // once its trust policy allows the project's role
 	}
-	e.d.add(RulePermissions, diag.Warning, uses[0].pos, "job %q runs %s with the CodeBuild service role%s, which may only write its logs and the artifact bucket and read the job's secrets and variables: the first run fails with AccessDenied. Grant the rights in .actionport.yml (managed-policies or statements under permissions:, %s), or deploy template.yaml with DeployRoleArn=%s: the build then assumes that role before the job's commands",
-		j.ID, strings.Join(what, ", "), why, where, role)
+	or := fmt.Sprintf(", or deploy template.yaml with DeployRoleArn=%s: the build then assumes that role before the job's commands", role)
+	if !s.deployRole {
+		or = " (DeployRoleArn is not offered: the job runs on a Windows image)"
+	}
+	e.d.add(RulePermissions, diag.Warning, uses[0].pos, "job %q runs %s with the CodeBuild service role%s, which may only write its logs and the artifact bucket and read the job's secrets and variables: the first run fails with AccessDenied. Grant the rights in .actionport.yml (managed-policies or statements under permissions:, %s)%s",
+		j.ID, strings.Join(what, ", "), why, where, or)
 }
 
 // Names in template.yaml and the buildspecs of the deploy role: the
