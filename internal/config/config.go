@@ -23,6 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/actionport/actionport/internal/fsutil"
+	"github.com/actionport/actionport/internal/lazyre"
 )
 
 // DefaultFile is read when --config is not given and the file exists.
@@ -131,7 +132,7 @@ type RunnerMap struct {
 // codeBuildFleetARN matches a CodeBuild fleet ARN, the only fleet value a
 // CodeBuild project takes (Environment.Fleet.FleetArn): a fleet name alone
 // does not make its ARN, which ends with an id CodeBuild assigns.
-var codeBuildFleetARN = regexp.MustCompile(`^arn:aws[a-z-]*:codebuild:[a-z0-9-]+:\d{12}:fleet/[A-Za-z0-9][A-Za-z0-9_-]{1,127}(:[A-Za-z0-9-]+)?$`)
+var codeBuildFleetARN = lazyre.New(`^arn:aws[a-z-]*:codebuild:[a-z0-9-]+:\d{12}:fleet/[A-Za-z0-9][A-Za-z0-9_-]{1,127}(:[A-Za-z0-9-]+)?$`)
 
 // CodeBuildFleet returns the mapping's fleet when it is a CodeBuild fleet ARN, else "".
 func (r RunnerMap) CodeBuildFleet() string {
@@ -495,12 +496,12 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 var (
 	// managedPolicyARN matches an AWS managed (iam::aws) or customer
 	// managed (iam::ACCOUNT) policy ARN, with an optional path.
-	managedPolicyARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,128}$`)
+	managedPolicyARN = lazyre.New(`^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,128}$`)
 	iamAction        = regexp.MustCompile(`^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$`)
 	statementSid     = regexp.MustCompile(`^[A-Za-z0-9]*$`)
-	snsTopicARN      = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+	snsTopicARN      = lazyre.New(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 	emailAddr        = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	chatbotID        = regexp.MustCompile(`^[A-Za-z0-9_:.@-]{1,256}$`)
+	chatbotID        = lazyre.New(`^[A-Za-z0-9_:.@-]{1,256}$`)
 )
 
 func (n Notifications) validate(check func(what, s string)) []error {
