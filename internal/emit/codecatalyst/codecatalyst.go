@@ -131,15 +131,8 @@ func runtimeWord(dir string) string {
 		dir = DefaultWorkflowDir
 	}
 	p := path.Join(strings.Trim(filepath.ToSlash(dir), "/"), shell.RuntimeFileName)
-	const src = `"${CATALYST_SOURCE_DIR_WorkflowSource:?the action has no source}`
-	if safePath.MatchString(p) {
-		return src + "/" + p + `"`
-	}
-	return src + `"/` + shell.Quote(p)
+	return shell.RuntimeWord("CATALYST_SOURCE_DIR_WorkflowSource", "the action has no source", p)
 }
-
-// safePath matches a path that needs no quoting inside double quotes.
-var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // notifications says once per workflow where CodeCatalyst notifications
 // are set: its workflow YAML has none, so the notification steps stay

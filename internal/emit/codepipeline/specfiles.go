@@ -2,7 +2,6 @@ package codepipeline
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -86,15 +85,8 @@ func (e *emitter) runtimeWord() string {
 		return ""
 	}
 	p := path.Join(e.outDir(), shell.RuntimeFileName)
-	const src = `"${CODEBUILD_SRC_DIR:?the build has no source}`
-	if safePath.MatchString(p) {
-		return src + "/" + p + `"`
-	}
-	return src + `"/` + shell.Quote(p)
+	return shell.RuntimeWord("CODEBUILD_SRC_DIR", "the build has no source", p)
 }
-
-// safePath matches a path that needs no quoting inside double quotes.
-var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // prelude is the job's runtime prelude; it records that the runtime file
 // is needed when the prelude copies it.

@@ -13,6 +13,7 @@ package shell
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,20 @@ AP_STATE=$(mktemp -d "${TMPDIR:-/tmp}/actionport.XXXXXX") || exit 1
 export AP_STATE AP_WORKSPACE="$PWD"
 echo ok > "$AP_STATE/status"
 `
+
+// RuntimeWord is the shell word naming the runtime file at path p (from the
+// repository root) in the source directory held by the variable srcVar; an
+// unset or empty srcVar stops the command with reason (never a path under /).
+func RuntimeWord(srcVar, reason, p string) string {
+	src := `"${` + srcVar + `:?` + reason + `}`
+	if safePath.MatchString(p) {
+		return src + "/" + p + `"`
+	}
+	return src + `"/` + Quote(p)
+}
+
+// safePath matches a path that needs no quoting inside double quotes.
+var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
 // RuntimeFileName is the name of the step runtime file (RuntimeFile) in
 // the output directory.
