@@ -32,9 +32,9 @@ func read(t *testing.T, rel string) string {
 }
 
 var (
-	fromRE       = regexp.MustCompile(`(?m)^FROM\s+(\S+)(?:\s+AS\s+(\S+))?\s*$`)
-	goImageRE    = regexp.MustCompile(`^golang:(\d+\.\d+\.\d+)-[a-z]+$`)
-	nodeImageRE  = regexp.MustCompile(`^node:(\d+)\.\d+\.\d+-[a-z]+-slim$`)
+	fromRE       = regexp.MustCompile(`(?m)^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?\s*$`)
+	goImageRE    = regexp.MustCompile(`^golang:(\d+\.\d+\.\d+)-[a-z]+@sha256:[0-9a-f]{64}$`)
+	nodeImageRE  = regexp.MustCompile(`^node:(\d+)\.\d+\.\d+-[a-z]+-slim@sha256:[0-9a-f]{64}$`)
 	cdkArgRE     = regexp.MustCompile(`(?m)^ARG AWS_CDK_VERSION=(\d+\.\d+\.\d+)$`)
 	goBuildRE    = regexp.MustCompile(`go build .*-o (\S+) \./cmd/action\b`)
 	copyFromRE   = regexp.MustCompile(`(?m)^COPY --from=(\S+) (\S+) (\S+)$`)
@@ -42,7 +42,8 @@ var (
 )
 
 // TestDockerfile checks what can be checked without building the image:
-// two stages, pinned base images (Go as in go.mod, Node >= 22 slim), aws-cdk
+// two stages, base images pinned by tag and digest (Go as in go.mod, Node
+// >= 22 slim), a build stage that cross-compiles for the target platform, aws-cdk
 // installed globally at an exact version equal to the test app's, and an
 // exec-form entrypoint that is the binary built from ./cmd/action.
 func TestDockerfile(t *testing.T) {
@@ -54,7 +55,7 @@ func TestDockerfile(t *testing.T) {
 	build, final := froms[0], froms[1]
 	m := goImageRE.FindStringSubmatch(build[1])
 	if m == nil || build[2] == "" {
-		t.Fatalf("build stage %q: want golang:X.Y.Z-<distro> AS <name>", build[0])
+		t.Fatalf("build stage %q: want golang:X.Y.Z-<distro>@sha256:<digest> AS <name>", build[0])
 	}
 	goMod := read(t, "go.mod")
 	if !strings.Contains(goMod, "\ngo "+m[1]+"\n") {
@@ -62,7 +63,7 @@ func TestDockerfile(t *testing.T) {
 	}
 	n := nodeImageRE.FindStringSubmatch(final[1])
 	if n == nil {
-		t.Fatalf("final stage %q: want node:MAJOR.MINOR.PATCH-<distro>-slim", final[1])
+		t.Fatalf("final stage %q: want node:MAJOR.MINOR.PATCH-<distro>-slim@sha256:<digest>", final[1])
 	}
 	if major, _ := strconv.Atoi(n[1]); major < 22 {
 		t.Errorf("final stage Node %s < 22", n[1])
@@ -83,6 +84,11 @@ func TestDockerfile(t *testing.T) {
 	out := goBuildRE.FindStringSubmatch(df)
 	if out == nil {
 		t.Fatal("no `go build -o BIN ./cmd/action` in the Dockerfile")
+	}
+	// The build stage runs natively and cross-compiles: an arm64 image must
+	// not get an amd64 binary, nor need an emulated toolchain.
+	if !strings.HasPrefix(build[0], "FROM --platform=$BUILDPLATFORM ") || !strings.Contains(df, "GOOS=$TARGETOS GOARCH=$TARGETARCH go build") {
+		t.Error("build stage must be FROM --platform=$BUILDPLATFORM and build with GOOS=$TARGETOS GOARCH=$TARGETARCH")
 	}
 	cp := copyFromRE.FindStringSubmatch(df)
 	if cp == nil || cp[1] != build[2] || cp[2] != out[1] {
