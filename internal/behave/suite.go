@@ -3,6 +3,7 @@ package behave
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,7 +225,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	for _, n := range marked.Secrets {
 		v := secretValue(n)
 		act.Secrets[n] = v
-		store[codepipeline.SecretID(cfg, n)] = v
+		store[emit.SecretsManagerID(cfg, n)] = v
 		store[cfg.SecretName(n)] = v
 	}
 	for _, n := range marked.Vars {
@@ -236,7 +237,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		secretValues = append(secretValues, v)
 	}
 	bin := filepath.Join(dir, "bin")
-	if err := writeFakeAWS(bin); err != nil {
+	if err := writeFakeAWS(bin, store); err != nil {
 		return fail(events, err.Error())
 	}
 	for i, ev := range events {
@@ -424,18 +425,37 @@ var invalidRe = regexp.MustCompile(`workflow is not valid[^\n]*`)
 
 // fakeAWS stands for the AWS CLI of a build machine: it answers the calls
 // the generated commands make (sts assume-role for a role in another
-// account) with made-up credentials, and fails any other call.
+// account, with made-up credentials; secretsmanager get-secret-value, from
+// the suite's secret store in the file secretsmanager.tsv beside it), and
+// fails any other call.
 const fakeAWS = `#!/bin/sh
 # actionport behave: a stand-in for the AWS CLI on a build machine.
 case "$1 $2" in
 "sts assume-role") printf 'ASIABEHAVE\tbehave-secret-key\tbehave-session-token\n' ;;
 "sts get-caller-identity") printf '{"Account": "123456789012", "Arn": "arn:aws:sts::123456789012:assumed-role/behave/behave"}\n' ;;
+"secretsmanager get-secret-value")
+  id=
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --secret-id ]; then id=$2; fi
+    shift
+  done
+  awk -F '\t' -v id="$id" '$1 == id { print $2; found = 1 } END { exit !found }' "$(dirname "$0")/secretsmanager.tsv" ||
+    { echo "aws secretsmanager: secret $id not found" >&2; exit 254; } ;;
 *) echo "aws $*: not simulated by the behaviour suite" >&2; exit 1 ;;
 esac
 `
 
-func writeFakeAWS(bin string) error {
+// writeFakeAWS writes the fake AWS CLI into bin, with store (secret id to
+// value) as the secrets it answers.
+func writeFakeAWS(bin string, store map[string]string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return err
+	}
+	var tsv strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(store)) {
+		fmt.Fprintf(&tsv, "%s\t%s\n", id, store[id])
+	}
+	if err := os.WriteFile(filepath.Join(bin, "secretsmanager.tsv"), []byte(tsv.String()), 0o644); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o755)

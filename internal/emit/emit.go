@@ -84,3 +84,16 @@ func Unavailable(w *ir.Workflow, name, target, todo string) string {
 	}
 	return fmt.Sprintf("%s has no %s equivalent; %s", name, target, todo)
 }
+
+// SecretsManagerID returns the AWS Secrets Manager secret that holds a GitHub
+// secret: the entry of the configuration's secrets map, or "actionport/NAME".
+// Both targets read secrets from there (CodeCatalyst for the ones beyond its
+// per-action limit), so one set of secrets serves both.
+func SecretsManagerID(c interface{ SecretName(string) string }, name string) string {
+	if c != nil {
+		if n := c.SecretName(name); n != name {
+			return n
+		}
+	}
+	return "actionport/" + name
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/actionport/actionport/internal/diag"
+	"github.com/actionport/actionport/internal/emit"
+	"github.com/actionport/actionport/internal/emit/shell"
 	"github.com/actionport/actionport/internal/ir"
 	y "github.com/actionport/actionport/internal/yamlnode"
 )
@@ -136,15 +138,16 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 		}
 		y.Set(a, "Timeout", y.Int(t))
 	}
-	if env := e.environment(j, runner); env != nil {
-		y.Set(a, "Environment", env)
-	}
 	vars := &variables{}
 	var steps *y.Node
 	if runner {
 		steps = e.runnerSteps(j, vars)
 	} else {
 		steps = e.buildSteps(j, vars)
+	}
+	fetched := e.fetchExtraSecrets(j, vars, steps)
+	if env := e.environment(j, runner, len(fetched) > 0); env != nil {
+		y.Set(a, "Environment", env)
 	}
 	inputs := y.Map()
 	if j.Checkout.Used {
@@ -196,6 +199,48 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 		e.report(ruleSecrets, diag.Error, j.Pos, "job uses %d secrets; a CodeCatalyst action may use at most %d. Combine secrets into one JSON secret", n, MaxSecretsPerAction)
 	}
 	return a
+}
+
+// fetchExtraSecrets keeps the first MaxSecretsPerAction secrets of a build
+// action as CodeCatalyst secrets and has the action read the others from
+// AWS Secrets Manager in a first step, with the role of its environment. It
+// returns the GitHub names of the secrets read that way.
+func (e *emitter) fetchExtraSecrets(j *ir.Job, vars *variables, steps *y.Node) []string {
+	if len(vars.secrets) <= MaxSecretsPerAction {
+		return nil
+	}
+	var kept, fetched, lines, ids []string
+	for _, name := range slices.Clone(vars.names) {
+		gh, ok := vars.secrets[name]
+		if !ok {
+			continue
+		}
+		cc := vars.values[name]
+		if slices.Contains(kept, cc) || len(kept) < MaxSecretsPerAction {
+			if !slices.Contains(kept, cc) {
+				kept = append(kept, cc)
+			}
+			continue
+		}
+		id := emit.SecretsManagerID(e.cfg, gh)
+		vars.remove(name)
+		fetched, ids = append(fetched, gh), append(ids, id)
+		lines = append(lines, fmt.Sprintf("%s=\"$(aws secretsmanager get-secret-value --secret-id %s --query SecretString --output text)\" && export %s || exit 1", name, shell.Quote(id), name))
+	}
+	m := y.Map()
+	y.Set(m, "Run", y.Str(strings.Join(lines, "\n")))
+	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
+	steps.Content = append([]*y.Node{m}, steps.Content...)
+	e.report(ruleSecrets, diag.Warning, j.Pos, "job uses %d secrets and a CodeCatalyst action passes at most %d: %s %s read at run time from AWS Secrets Manager (%s) with the role of the action's environment, which needs secretsmanager:GetSecretValue on them. Create those secrets; CodeCatalyst does not mask their values in the log",
+		len(kept)+len(fetched), MaxSecretsPerAction, strings.Join(fetched, ", "), isAre(len(fetched)), strings.Join(ids, ", "))
+	return fetched
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 var secretRef = regexp.MustCompile(`\$\{Secrets\.([A-Za-z0-9_.-]+)\}`)
@@ -268,13 +313,14 @@ func firstOr(ss []string, d string) string {
 }
 
 // environment maps the GitHub environment and AWS credentials to an
-// Environment with one account connection.
-func (e *emitter) environment(j *ir.Job, runner bool) *y.Node {
-	if j.Environment == nil && j.AWS == nil {
+// Environment with one account connection. needsAWS is true when the
+// action's commands call AWS themselves (reading secrets).
+func (e *emitter) environment(j *ir.Job, runner, needsAWS bool) *y.Node {
+	if j.Environment == nil && j.AWS == nil && !needsAWS {
 		return nil
 	}
 	name, conn, role := "", e.cfg.Connection, e.cfg.Role
-	var pos ir.Pos
+	pos := j.Pos
 	if j.Environment != nil {
 		name, pos = j.Environment.Name, j.Environment.Pos
 		if j.Environment.TargetName != "" {
@@ -299,16 +345,21 @@ func (e *emitter) environment(j *ir.Job, runner bool) *y.Node {
 		e.report(ruleConnection, diag.Info, pos, "the action uses CodeCatalyst environment %q; create it or map the GitHub environment in .actionport.yml (environments:)", name)
 	}
 	y.Set(env, "Name", y.Str(name))
-	if j.AWS == nil && !runner && conn == "" {
+	if j.AWS == nil && !runner && !needsAWS && conn == "" {
 		return env
 	}
+
 	if conn == "" {
 		conn = "REPLACE_WITH_ACCOUNT_CONNECTION"
 		e.report(ruleConnection, diag.Error, pos, "the account connection is not known: REPLACE_WITH_ACCOUNT_CONNECTION was written, which CodeCatalyst cannot run; set connection: in .actionport.yml (or per environment)")
 	}
 	if role == "" {
 		role = "REPLACE_WITH_ROLE_NAME"
-		e.report(ruleConnection, diag.Error, pos, "the IAM role could not be derived (role-to-assume is not a literal ARN): REPLACE_WITH_ROLE_NAME was written; set role: in .actionport.yml")
+		why := "the IAM role could not be derived (role-to-assume is not a literal ARN)"
+		if j.AWS == nil && needsAWS {
+			why = "the action needs an IAM role to read secrets from AWS Secrets Manager"
+		}
+		e.report(ruleConnection, diag.Error, pos, "%s: REPLACE_WITH_ROLE_NAME was written; set role: in .actionport.yml", why)
 	}
 	c := y.Map()
 	y.Set(c, "Name", y.Str(conn))
@@ -452,6 +503,23 @@ func (e *emitter) caching(j *ir.Job) *y.Node {
 type variables struct {
 	names  []string
 	values map[string]string
+	// secrets maps a variable that holds a secret to the GitHub secret's name.
+	secrets map[string]string
+}
+
+// secret records that variable name holds the GitHub secret github.
+func (v *variables) secret(name, github string) {
+	if v.secrets == nil {
+		v.secrets = map[string]string{}
+	}
+	v.secrets[name] = github
+}
+
+// remove drops a variable.
+func (v *variables) remove(name string) {
+	v.names = slices.DeleteFunc(v.names, func(n string) bool { return n == name })
+	delete(v.values, name)
+	delete(v.secrets, name)
 }
 
 // add registers a variable and returns its name; the same value reuses a name.

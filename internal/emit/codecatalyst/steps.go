@@ -274,7 +274,9 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
 			e.githubToken(ref)
 		}
-		return v("AP_SECRET_"+shell.EnvName(ref.Name), "${Secrets."+e.cfg.SecretName(ref.Name)+"}")
+		name := vars.add("AP_SECRET_"+shell.EnvName(ref.Name), "${Secrets."+e.cfg.SecretName(ref.Name)+"}")
+		vars.secret(name, ref.Name)
+		return `"$` + name + `"`
 	case ir.RefVar:
 		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; set its value in the generated Inputs.Variables", ref.Name, ref.Name)
 		return v("AP_VAR_"+shell.EnvName(ref.Name), "REPLACE_WITH_VALUE_OF_vars."+ref.Name)

@@ -46,17 +46,6 @@ func put(m *map[string]string, k, v string) {
 	(*m)[k] = v
 }
 
-// SecretID returns the Secrets Manager reference for a GitHub secret: the
-// config's secrets map entry, or "actionport/NAME".
-func SecretID(c interface{ SecretName(string) string }, name string) string {
-	if c != nil {
-		if n := c.SecretName(name); n != name {
-			return n
-		}
-	}
-	return "actionport/" + name
-}
-
 // ParameterName returns the SSM parameter holding the configuration variable vars.NAME.
 func ParameterName(name string) string { return "/actionport/vars/" + name }
 
@@ -65,9 +54,9 @@ func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
 	switch ref.Kind {
 	case ir.RefSecret:
 		env := "AP_SECRET_" + shell.EnvName(ref.Name)
-		put(&r.secrets, env, SecretID(r.e.cfg, ref.Name))
+		put(&r.secrets, env, emit.SecretsManagerID(r.e.cfg, ref.Name))
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
-			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", SecretID(r.e.cfg, ref.Name))
+			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", emit.SecretsManagerID(r.e.cfg, ref.Name))
 		}
 		return binding{env: env}, true
 	case ir.RefVar:
