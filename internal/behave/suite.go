@@ -164,6 +164,8 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	}
 	// Convert the marked workflow as a user would, from the repository.
 	cfg := config.Default()
+	// A user converting their repository names it (CodeCatalyst does not know it).
+	cfg.Repository = s.Repository
 	// act runs every job on this Linux host, Windows jobs too (their labels
 	// map to it, and the marker runs their steps with bash). Their
 	// conversion maps them to Linux compute alike, as a user who moves them
@@ -205,7 +207,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 			return fail(events, err.Error())
 		}
 	}
-	sha, err := commit(repo)
+	sha, err := commit(repo, s.Repository)
 	if err != nil {
 		return fail(events, "git: "+err.Error())
 	}
@@ -379,9 +381,11 @@ func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
 	return &prepared{stubs: stubs}, nil
 }
 
-// commit makes the repository a git repository with one commit on main and
+// commit makes the repository a git repository with one commit on main,
+// whose remote origin is the GitHub repository the runs pretend to be (act
+// takes github.repository from it, as GitHub does from the event), and
 // returns its sha.
-func commit(repo string) (string, error) {
+func commit(repo, repository string) (string, error) {
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = repo
@@ -393,7 +397,7 @@ func commit(repo string) (string, error) {
 		}
 		return strings.TrimSpace(string(out)), nil
 	}
-	for _, args := range [][]string{{"init", "-q", "-b", DefaultBranch}, {"add", "-A"}, {"commit", "-q", "-m", "actionport behave"}} {
+	for _, args := range [][]string{{"init", "-q", "-b", DefaultBranch}, {"remote", "add", "origin", "https://github.com/" + repository + ".git"}, {"add", "-A"}, {"commit", "-q", "-m", "actionport behave"}} {
 		if _, err := run(args...); err != nil {
 			return "", err
 		}

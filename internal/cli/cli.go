@@ -180,7 +180,7 @@ func runCodePipeline(prog string, args []string, stdout, stderr io.Writer) int {
 	c.register(fs, DefaultCodePipelineOut)
 	var o codepipeline.Options
 	fs.StringVar(&o.ConnectionARN, "connection-arn", "", "ARN of the CodeConnections (CodeStar) connection to GitHub (default: a <CONNECTION_ARN> placeholder)")
-	fs.StringVar(&o.Repository, "repository", "", "GitHub repository OWNER/NAME the pipeline's source action reads (default: a placeholder)")
+	fs.StringVar(&o.Repository, "repository", "", "GitHub repository OWNER/NAME the pipeline's source action reads (default: repository: of the configuration, else a placeholder)")
 	fs.StringVar(&o.PipelineRoleARN, "pipeline-role-arn", "", "IAM role of the pipeline in pipeline.json (default: a placeholder; template.yaml creates its own)")
 	fs.StringVar(&o.ArtifactBucket, "artifact-bucket", "", "S3 artifact bucket in pipeline.json (default: a placeholder; template.yaml creates its own)")
 	fs.BoolVar(&o.InlineBuildspecs, "inline-buildspecs", false, "put each buildspec into its CodeBuild project in template.yaml instead of buildspec-<job>.yml files")
@@ -189,6 +189,10 @@ func runCodePipeline(prog string, args []string, stdout, stderr io.Writer) int {
 	stackName := fs.String("stack-name", "", "stack name for --deploy (default: the workflow's base name, which pipeline.json assumes; only with one workflow)")
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
+	}
+	if o.Repository != "" && !config.ValidRepository(o.Repository) {
+		fmt.Fprintf(stderr, "%s codepipeline: --repository %q is not a GitHub repository OWNER/NAME\n", prog, o.Repository)
+		return ExitUsage
 	}
 	if *stackName != "" && !*deployFlag {
 		fmt.Fprintln(stderr, prog+" codepipeline: --stack-name needs --deploy")

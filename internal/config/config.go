@@ -58,6 +58,11 @@ type Config struct {
 	// ProtectedEnvironments is a regular expression; matching environments get an
 	// approval gate (default "(?i)prod").
 	ProtectedEnvironments string `yaml:"protected-environments"`
+	// Repository is the GitHub repository "owner/name" the workflows come
+	// from: CodeCatalyst takes github.repository, github.repository_owner
+	// and github.event.repository.* from it, and it is the default of
+	// CodePipeline's FullRepositoryId (the --repository flag wins).
+	Repository string `yaml:"repository"`
 	// Connection and Role are the default CodeCatalyst account connection and IAM role.
 	Connection string `yaml:"connection"`
 	Role       string `yaml:"role"`
@@ -364,6 +369,9 @@ func (c *Config) validate() error {
 	check("default-branch", c.DefaultBranch)
 	check("protected-environments", c.ProtectedEnvironments)
 	check("connection", c.Connection)
+	if c.Repository != "" && !ValidRepository(c.Repository) {
+		errs = append(errs, fmt.Errorf("repository: %q is not a GitHub repository owner/name", c.Repository))
+	}
 	check("role", c.Role)
 	for _, k := range slices.Sorted(maps.Keys(c.Runners)) {
 		r := c.Runners[k]
@@ -615,4 +623,44 @@ func (s Statement) validate(at string, check func(what, s string)) []error {
 		}
 	}
 	return errs
+}
+
+var repositoryRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9_.-]{1,100}$`)
+
+// ValidRepository reports whether s is a GitHub repository "owner/name".
+func ValidRepository(s string) bool {
+	return repositoryRe.MatchString(s) && !strings.HasSuffix(s, "/.") && !strings.HasSuffix(s, "/..")
+}
+
+// splitRepository splits a repository "owner/name".
+func splitRepository(s string) (owner, name string) {
+	owner, name, _ = strings.Cut(s, "/")
+	return owner, name
+}
+
+// RepositoryContext returns the value of a github.* property that names the
+// repository (github.repository, github.repository_owner and the matching
+// github.event.repository.* ones) for the repository repo ("owner/name");
+// ok is false for other properties or when repo is "".
+func RepositoryContext(repo, property string) (value string, ok bool) {
+	if repo == "" {
+		return "", false
+	}
+	owner, name := splitRepository(repo)
+	switch property {
+	case "github.repository", "github.event.repository.full_name":
+		return repo, true
+	case "github.repository_owner", "github.event.repository.owner.login":
+		return owner, true
+	case "github.event.repository.name":
+		return name, true
+	}
+	return "", false
+}
+
+// IsRepositoryContext reports whether property names the repository (see
+// RepositoryContext).
+func IsRepositoryContext(property string) bool {
+	_, ok := RepositoryContext("o/n", property)
+	return ok
 }

@@ -56,6 +56,10 @@ func TestParseHostile(t *testing.T) {
 		{"wrong types", "runners: [a]\nsecrets: 5\n", "1: cannot unmarshal !!seq"},
 		{"bool", "environments:\n  prod: {approval: maybe}\n", "2: cannot unmarshal"},
 		{"huge int", "environments:\n  prod: {approvers: 99999999999999999999999}\n", "2: cannot unmarshal"},
+		{"repository", "repository: acme/widgets.js\n", ""},
+		{"repository without owner", "repository: widgets\n", `repository: "widgets" is not a GitHub repository owner/name`},
+		{"repository with a path", "repository: acme/widgets/sub\n", "is not a GitHub repository owner/name"},
+		{"repository dot", "repository: acme/..\n", "is not a GitHub repository owner/name"},
 		{"approvers", "environments:\n  prod: {approvers: 3}\n", `environments."prod".approvers: 3; CodeCatalyst requires 1 or 2`},
 		{"negative approvers", "environments:\n  prod: {approvers: -1}\n", "requires 1 or 2"},
 		{"newline in a secret name", "secrets:\n  NPM: \"a\\nb: c\"\n", `secrets."NPM": contains the control character U+000A`},
@@ -184,5 +188,25 @@ func TestReadmeConfiguration(t *testing.T) {
 	}
 	if !c.Permissions.Grants() || !c.Permissions.Jobs["deploy"].DeployRole || !c.Environments["production"].Grants() {
 		t.Errorf("README configuration: permissions not read: %+v", c.Permissions)
+	}
+}
+
+func TestRepositoryContext(t *testing.T) {
+	for _, c := range []struct {
+		repo, property, want string
+		ok                   bool
+	}{
+		{"acme/widgets", "github.repository", "acme/widgets", true},
+		{"acme/widgets", "github.event.repository.full_name", "acme/widgets", true},
+		{"acme/widgets", "github.repository_owner", "acme", true},
+		{"acme/widgets", "github.event.repository.owner.login", "acme", true},
+		{"acme/widgets", "github.event.repository.name", "widgets", true},
+		{"acme/widgets", "github.actor", "", false},
+		{"", "github.repository", "", false},
+	} {
+		got, ok := RepositoryContext(c.repo, c.property)
+		if got != c.want || ok != c.ok {
+			t.Errorf("RepositoryContext(%q, %q) = %q, %v; want %q, %v", c.repo, c.property, got, ok, c.want, c.ok)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package codecatalyst
 
-import "github.com/actionport/actionport/internal/ir"
+import (
+	"github.com/actionport/actionport/internal/config"
+	"github.com/actionport/actionport/internal/ir"
+)
 
 // ctxKind says how a GitHub context value is produced on CodeCatalyst.
 type ctxKind int
@@ -41,8 +44,13 @@ var contexts = map[string]ctxMapping{
 
 // contextFor resolves a context reference for the workflow. The values
 // that depend on the event were folded by the front end for the events the
-// workflow stands for; what is left of them is the branch of the run.
-func contextFor(w *ir.Workflow, j *ir.Job, name string) (ctxMapping, bool) {
+// workflow stands for; what is left of them is the branch of the run. repo
+// is the GitHub repository "owner/name" from the configuration ("" when
+// not set): CodeCatalyst does not know it.
+func contextFor(w *ir.Workflow, j *ir.Job, repo, name string) (ctxMapping, bool) {
+	if v, ok := config.RepositoryContext(repo, name); ok {
+		return ctxMapping{ctxLiteral, v, ""}, true
+	}
 	pr := w.Has(ir.EventPullRequest)
 	switch name {
 	case "github.event_name":
@@ -82,4 +90,13 @@ func contextFor(w *ir.Workflow, j *ir.Job, name string) (ctxMapping, bool) {
 	}
 	m, ok := contexts[name]
 	return m, ok
+}
+
+// contextTodo is what the diagnostic of an unavailable context value asks
+// the user to do.
+func contextTodo(name string) string {
+	if config.IsRepositoryContext(name) {
+		return "it evaluates to an empty string. Set repository: owner/name in .actionport.yml"
+	}
+	return "it evaluates to an empty string. Replace it with a workflow variable"
 }

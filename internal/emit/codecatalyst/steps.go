@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/shell"
@@ -293,9 +294,9 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 		}
 		return "''"
 	case ir.RefContext:
-		m, ok := contextFor(e.w, j, ref.Name)
+		m, ok := contextFor(e.w, j, e.cfg.Repository, ref.Name)
 		if !ok {
-			e.report(ruleContext, diag.Error, ref.Pos, "%s", emit.Unavailable(e.w, ref.Name, "CodeCatalyst", "it evaluates to an empty string. Replace it with a workflow variable"))
+			e.report(ruleContext, diag.Error, ref.Pos, "%s", emit.Unavailable(e.w, ref.Name, "CodeCatalyst", contextTodo(ref.Name)))
 			return "''"
 		}
 		switch m.kind {
@@ -366,9 +367,13 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		if ref.Name == "github.workspace" {
 			return ".", false
 		}
-		m, ok := contextFor(e.w, j, ref.Name)
+		m, ok := contextFor(e.w, j, e.cfg.Repository, ref.Name)
 		if !ok || m.kind == ctxShell {
-			e.report(ruleContext, diag.Error, ref.Pos, "%s is not available in CodeCatalyst's GitHub Actions runner (the github context is empty there); it evaluates to an empty string", ref.Name)
+			todo := ""
+			if config.IsRepositoryContext(ref.Name) {
+				todo = ". Set repository: owner/name in .actionport.yml"
+			}
+			e.report(ruleContext, diag.Error, ref.Pos, "%s is not available in CodeCatalyst's GitHub Actions runner (the github context is empty there); it evaluates to an empty string%s", ref.Name, todo)
 			return "", false
 		}
 		return m.value, false

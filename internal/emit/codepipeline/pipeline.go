@@ -454,11 +454,21 @@ func (e *emitter) connectionARN() string {
 	return "<CONNECTION_ARN>"
 }
 
+// repository is the GitHub repository the source action reads: --repository,
+// else repository: of the configuration, else a placeholder.
 func (e *emitter) repository() string {
+	if r := e.knownRepository(); r != "" {
+		return r
+	}
+	return "<OWNER/REPOSITORY>"
+}
+
+// knownRepository is --repository, else repository: of the configuration ("" when neither is set).
+func (e *emitter) knownRepository() string {
 	if e.opts.Repository != "" {
 		return e.opts.Repository
 	}
-	return "<OWNER/REPOSITORY>"
+	return e.cfg.Repository
 }
 
 // branchRules turns a condition on the branch into VariableCheck rules

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/emit/shell"
@@ -18,6 +19,22 @@ type binding struct {
 	lit   string
 	shell string
 	isLit bool
+	// static, when hasStatic, stands for shell where no shell runs (GitHub
+	// steps, PowerShell): the value known at conversion time.
+	static    string
+	hasStatic bool
+}
+
+// nonShell returns the binding for a value read outside the bash shell:
+// a shell binding becomes its static value; ok is false when it has none.
+func (b binding) nonShell() (binding, bool) {
+	if b.shell == "" {
+		return b, true
+	}
+	if b.hasStatic {
+		return binding{lit: b.static, isLit: true}, true
+	}
+	return binding{}, false
 }
 
 // jobRefs resolves the references of one job (one matrix combination) and
@@ -137,6 +154,18 @@ func (r *jobRefs) context(ref *ir.Ref) (binding, bool) {
 			return binding{lit: "", isLit: true}, true
 		}
 		return binding{env: "CODEBUILD_RESOLVED_SOURCE_VERSION"}, true
+	case "github.repository_owner", "github.event.repository.owner.login", "github.event.repository.name":
+		// Parts of the source's owner/name, split in the build (the
+		// pipeline's variables cannot split a value). GitHub steps get them
+		// from --repository (or repository: of the configuration), the
+		// default of the FullRepositoryId parameter.
+		put(&r.actionEnv, "AP_GITHUB_REPOSITORY", "#{SourceVariables.FullRepositoryName}")
+		b := binding{shell: `"${AP_GITHUB_REPOSITORY%%/*}"`}
+		if ref.Name == "github.event.repository.name" {
+			b.shell = `"${AP_GITHUB_REPOSITORY#*/}"`
+		}
+		b.static, b.hasStatic = config.RepositoryContext(r.e.knownRepository(), ref.Name)
+		return b, true
 	}
 	row, ok := contextTable[ref.Name]
 	if !ok {
@@ -180,8 +209,11 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 			return "${{ " + ref.Source + " }}"
 		}
 		b, ok := r.resolve(ref)
+		if ok {
+			b, ok = b.nonShell()
+		}
 		switch {
-		case !ok || b.shell != "":
+		case !ok:
 			r.unresolved = append(r.unresolved, ref)
 			return ""
 		case b.isLit:
@@ -201,8 +233,11 @@ func (r *jobRefs) condExpr(c *ir.Cond) string {
 			return ref.Expr()
 		}
 		b, ok := r.resolve(ref)
+		if ok {
+			b, ok = b.nonShell()
+		}
 		switch {
-		case !ok || b.shell != "":
+		case !ok:
 			r.unresolved = append(r.unresolved, ref)
 			return "''"
 		case b.isLit:

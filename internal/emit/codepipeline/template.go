@@ -23,8 +23,8 @@ func (e *emitter) template(p pipelineDecl, inline map[*unit]string) []byte {
 		e.setStr(conn, "Default", e.opts.ConnectionARN)
 	}
 	repo := e.mapping("Type", "String", "Description", "GitHub repository as owner/name")
-	if e.opts.Repository != "" {
-		e.setStr(repo, "Default", e.opts.Repository)
+	if r := e.knownRepository(); r != "" {
+		e.setStr(repo, "Default", r)
 	}
 	e.set(params, "ConnectionArn", conn)
 	e.set(params, "FullRepositoryId", repo)

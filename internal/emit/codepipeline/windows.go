@@ -163,8 +163,11 @@ func (r *jobRefs) psRef(ref *ir.Ref) (shell.PSRef, bool) {
 		}
 	}
 	b, ok := r.resolve(ref)
+	if ok {
+		b, ok = b.nonShell()
+	}
 	switch {
-	case !ok || b.shell != "":
+	case !ok:
 		return shell.PSRef{}, false
 	case b.isLit:
 		return shell.PSRef{Lit: b.lit, IsLit: true}, true
