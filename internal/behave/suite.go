@@ -219,6 +219,15 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 			pipelines = append(pipelines, Pipeline{Dir: filepath.Join(repo, "aws", "codepipeline", v.BaseName), Manual: manual})
 		}
 		workflows = append(workflows, Workflow{File: filepath.Join(repo, ".codecatalyst", "workflows", v.BaseName+".yaml"), Manual: manual})
+		// A workflow over CodeCatalyst's action limit is split into parts
+		// that start on the same triggers.
+		for n := 2; ; n++ {
+			part := filepath.Join(repo, ".codecatalyst", "workflows", codecatalyst.PartName(v.BaseName, n)+".yaml")
+			if _, err := os.Stat(part); err != nil {
+				break
+			}
+			workflows = append(workflows, Workflow{File: part, Manual: manual})
+		}
 	}
 	act := &Act{Bin: s.Act, Stubs: files.stubs, Labels: marked.Labels, Home: filepath.Join(dir, "home"),
 		Secrets: map[string]string{"GITHUB_TOKEN": secretValue("GITHUB_TOKEN")}, Vars: map[string]string{},

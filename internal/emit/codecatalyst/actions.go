@@ -107,7 +107,7 @@ func (e *emitter) actions() *y.Node {
 		y.Set(y.Get(g, "Actions"), e.names[j.Key], node)
 	}
 	if count > MaxActions {
-		e.report(ruleTooMany, diag.Error, ir.Pos{File: e.w.Source, Line: 1, Col: 1}, "the workflow converts to %d actions; CodeCatalyst allows %d. Split the workflow or reduce matrix combinations", count, MaxActions)
+		e.report(ruleTooMany, diag.Error, ir.Pos{File: e.w.Source, Line: 1, Col: 1}, "the workflow converts to %d actions; CodeCatalyst allows %d. %d of them are linked by needs or artifacts, so the workflow cannot be split into workflows that run independently; reduce matrix combinations or split it by hand", count, MaxActions, max(e.linkedActions, count))
 	}
 	return actions
 }

@@ -96,6 +96,9 @@ type emitter struct {
 	// checkout; runtimeUsed whether an action copies it.
 	runtime     string
 	runtimeUsed *bool
+	// linkedActions is the size of the largest set of actions linked by
+	// needs or artifacts when that set alone is over MaxActions.
+	linkedActions int
 }
 
 // Emit converts a workflow into one CodeCatalyst workflow file per event
@@ -109,14 +112,24 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	runtimeUsed := false
 	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
 		w = emit.PropagateSkips(w, nil)
-		e := &emitter{w: w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
-			outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: map[diag.Diagnostic]bool{},
-			runtime: runtimeWord(opts.WorkflowDir), runtimeUsed: &runtimeUsed}
-		root := e.workflow()
-		e.notifications()
-		data := y.Encode(emit.Header(w.Source, w.Notes...), root)
-		e.diags.Sort()
-		return []emit.File{{Path: w.BaseName + ".yaml", Data: data}}, e.diags
+		parts, linked := splitForActionLimit(w)
+		var files []emit.File
+		var ds diag.List
+		seen := map[diag.Diagnostic]bool{}
+		for _, p := range parts {
+			e := &emitter{w: p.w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
+				outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: seen,
+				runtime: runtimeWord(opts.WorkflowDir), runtimeUsed: &runtimeUsed, linkedActions: linked}
+			if len(parts) > 1 && p.w == parts[0].w {
+				e.reportSplit(parts)
+			}
+			root := e.workflow()
+			e.notifications()
+			files = append(files, emit.File{Path: p.w.BaseName + ".yaml", Data: y.Encode(emit.Header(w.Source, p.w.Notes...), root)})
+			ds = append(ds, e.diags...)
+		}
+		ds.Sort()
+		return files, ds
 	})
 	if runtimeUsed {
 		files = append(files, emit.File{Path: shell.RuntimeFileName, Data: shell.RuntimeFile()})

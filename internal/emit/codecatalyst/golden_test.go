@@ -114,8 +114,21 @@ func convert(t *testing.T, name string) (workflows []emit.File, out []byte) {
 		if written != copied {
 			t.Errorf("%s: runtime file written %v, copied by a workflow %v", name, written, copied)
 		}
-		if len(files) != len(w.Specialized()) {
-			t.Errorf("%s: Emit returned %d files, want one per event variant (%d)", name, len(files), len(w.Specialized()))
+		// One file per event variant, and its parts when it is split
+		// (over MaxActions), each part within the limit.
+		var want []string
+		for _, v := range w.Specialized() {
+			want = append(want, v.BaseName+".yaml")
+			for n := 2; slices.ContainsFunc(files, func(f emit.File) bool { return f.Path == PartName(v.BaseName, n)+".yaml" }); n++ {
+				want = append(want, PartName(v.BaseName, n)+".yaml")
+			}
+		}
+		var paths []string
+		for _, f := range files {
+			paths = append(paths, f.Path)
+		}
+		if !slices.Equal(paths, want) {
+			t.Errorf("%s: Emit returned files %v, want %v (event variants and their parts)", name, paths, want)
 		}
 		workflows = files
 		for _, f := range files {
