@@ -208,6 +208,14 @@ jobs:
         with:
           role-to-assume: arn:aws:iam::123456789012:role/deploy
           aws-region: us-east-1
+  win:
+    runs-on: windows-latest
+    steps:
+      - run: dir
+  own:
+    runs-on: [self-hosted, gpu]
+    steps:
+      - run: nvidia-smi
   call:
     uses: org/repo/.github/workflows/x.yml@main
 `
@@ -240,6 +248,8 @@ jobs:
 		{"reusable workflows org/repo/.github/workflows/x.yml", Unsupported},
 		{"runners ubuntu-latest", Known},
 		{"runners macos-latest", Unsupported},
+		{"runners windows-latest", Known},
+		{"runners self-hosted,gpu", Unknown},
 	}
 	for _, tt := range tests {
 		if got := status[tt.construct]; got != tt.want {

@@ -191,15 +191,17 @@ func (r *WorkflowResult) inspect(w *ir.Workflow, src []byte, front diag.List) {
 	r.roles = sortedKeys(roles)
 }
 
-// runnerStatus: GitHub-hosted Linux and mapped labels are known; self-hosted,
-// custom, computed and Windows labels need a mapping; macOS has no equivalent.
+// runnerStatus: GitHub-hosted Linux and Windows and mapped labels are known
+// (both targets have Linux and Windows compute); self-hosted, custom and
+// computed labels need a mapping; macOS is unsupported, as CodeCatalyst has
+// no macOS compute (CodePipeline runs it on a CodeBuild macOS fleet).
 func runnerStatus(rn ir.Runner) Status {
 	switch {
 	case rn.Mapped != "":
 		return Known
 	case rn.OS == "macos":
 		return Unsupported
-	case rn.OS == "linux" && !rn.SelfHosted:
+	case (rn.OS == "linux" || rn.OS == "windows") && !rn.SelfHosted:
 		return Known
 	}
 	return Unknown

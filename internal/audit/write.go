@@ -182,7 +182,7 @@ var kindMeaning = map[string]string{
 	KindTriggers:   "known: translated natively · unknown: translated with a changed meaning (`pull_request_target`, `workflow_call`) · unsupported: no equivalent trigger",
 	KindActions:    "known: absorbed into the target (checkout, artifacts, cache, AWS credentials, `setup-*`) or an inlined local action · unknown: third-party, kept as a GitHub step · unsupported: dropped",
 	KindReusable:   "known: inlined from the same repository · unsupported: not reachable, the job is dropped",
-	KindRunners:    "known: GitHub-hosted Linux or mapped in `.actionport.yml` · unknown: self-hosted, custom, Windows or computed labels (map them) · unsupported: macOS",
+	KindRunners:    "known: GitHub-hosted Linux or Windows, or mapped in `.actionport.yml` · unknown: self-hosted, custom or computed labels (map them) · unsupported: macOS (CodeCatalyst has none; CodePipeline runs it on a CodeBuild macOS fleet)",
 	KindConditions: "known: translated · unsupported: no target meaning (the step or job runs unconditionally)",
 }
 

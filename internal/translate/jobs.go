@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -554,14 +555,42 @@ func classifyRunner(r *ir.Runner) {
 			}
 		}
 	}
+	if r.OS == "macos" && r.Arch == "" {
+		for _, l := range r.Labels {
+			if a := macArch(strings.ToLower(l)); a != "" {
+				r.Arch = a
+			}
+		}
+	}
 	if r.Arch == "" {
 		r.Arch = "x64"
 	}
-	if r.OS == "macos" && r.Arch == "x64" && slices.ContainsFunc(r.Labels, func(s string) bool {
-		return strings.Contains(s, "14") || strings.Contains(s, "15") || strings.Contains(s, "latest")
-	}) {
-		r.Arch = "arm64"
+}
+
+// macArch is the architecture of a GitHub-hosted macOS label ("" for other
+// labels): -intel and -large are Intel, -xlarge is Apple silicon, and so
+// is the standard runner from macos-14 on (macos-latest included).
+func macArch(label string) string {
+	v, ok := strings.CutPrefix(label, "macos-")
+	if !ok {
+		return ""
 	}
+	switch {
+	case strings.HasSuffix(v, "-intel"), strings.HasSuffix(v, "-large") && !strings.HasSuffix(v, "-xlarge"):
+		return "x64"
+	case strings.HasSuffix(v, "-xlarge"):
+		return "arm64"
+	}
+	if v == "latest" {
+		return "arm64"
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n >= 14 {
+			return "arm64"
+		}
+		return "x64"
+	}
+	return ""
 }
 
 func (t *translator) container(c *actionlint.Container, sc *scope) *ir.Container {
