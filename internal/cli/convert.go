@@ -243,6 +243,8 @@ type converted struct {
 	// drift: --check found a difference; writeFailed: a file could not be
 	// written; hadFiles: the conversion produced files.
 	drift, writeFailed, hadFiles bool
+	// produced are the output paths of the conversion.
+	produced []string
 }
 
 type convertFlags struct {
@@ -367,6 +369,7 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		}
 		for _, f := range r.Files {
 			dest := filepath.Join(c.out, filepath.FromSlash(f.Path))
+			cv.produced = append(cv.produced, dest)
 			if c.check {
 				if d := Diff(dest, f.Data); d != "" {
 					cv.drift = true
@@ -389,12 +392,21 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		cv.hadFiles = len(r.Files) > 0
 		return cv
 	}
+	// Sources that produced files, and the files: what an earlier
+	// conversion of those sources left behind is stale.
+	sources, produced := map[string]bool{}, map[string]bool{}
 	ConvertEach(files, cfg, em, process, func(cv *converted) {
 		r := cv.Result
 		if r.Err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", c.prog, r.Err)
 			code = max(code, ExitUsage)
 			return
+		}
+		if len(cv.produced) > 0 {
+			sources[r.Path] = true
+			for _, p := range cv.produced {
+				produced[p] = true
+			}
 		}
 		all = append(all, r.Diags...)
 		if r.Diags.HasErrors() {
@@ -420,6 +432,15 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 			code = max(code, c.deploy(r))
 		}
 	})
+	if !c.stdout && len(sources) > 0 {
+		msgs, found := removeStale(c.out, sources, produced, c.check)
+		if c.check {
+			fmt.Fprint(stdout, msgs)
+			drift = drift || found
+		} else if progress {
+			fmt.Fprint(stderr, msgs)
+		}
+	}
 	if err := diagfmt.Write(stderr, format, all); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", c.prog, err)
 		return ExitUsage
