@@ -111,7 +111,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	}
 	runtimeUsed := false
 	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
-		w = emit.PropagateSkips(w, nil)
+		w = emit.PropagateSkips(decideRepositoryConditions(w, cfg.Repository), nil)
 		parts, linked := splitForActionLimit(w)
 		var files []emit.File
 		var ds diag.List
