@@ -180,6 +180,26 @@ const (
 	CondCancelled                // cancelled()
 )
 
+// Compare evaluates the comparison op (CondEq, CondNe, CondContains,
+// CondStartsWith or CondEndsWith) of two strings as GitHub does, ignoring
+// case; ok is false for other operators.
+func Compare(op CondOp, l, r string) (result, ok bool) {
+	l, r = strings.ToLower(l), strings.ToLower(r)
+	switch op {
+	case CondEq:
+		return l == r, true
+	case CondNe:
+		return l != r, true
+	case CondContains:
+		return strings.Contains(l, r), true
+	case CondStartsWith:
+		return strings.HasPrefix(l, r), true
+	case CondEndsWith:
+		return strings.HasSuffix(l, r), true
+	}
+	return false, false
+}
+
 // Operand is a literal or a reference in a condition.
 type Operand struct {
 	Lit string

@@ -169,8 +169,7 @@ func foldCompare(c *ir.Cond) *ir.Cond {
 	if c.Left.Ref != nil || c.Right.Ref != nil {
 		return c
 	}
-	eq := strings.EqualFold(c.Left.Lit, c.Right.Lit)
-	if (c.Op == ir.CondEq) == eq {
+	if v, _ := ir.Compare(c.Op, c.Left.Lit, c.Right.Lit); v {
 		return &ir.Cond{Op: ir.CondTrue}
 	}
 	return &ir.Cond{Op: ir.CondFalse}

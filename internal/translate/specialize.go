@@ -468,21 +468,10 @@ func decide(op ir.CondOp, l, r evalue) tri {
 		}
 		return triUnknown
 	}
-	test := map[ir.CondOp]func(string, string) bool{
-		ir.CondEq: strings.EqualFold,
-		ir.CondContains: func(a, b string) bool {
-			return strings.Contains(strings.ToLower(a), strings.ToLower(b))
-		},
-		ir.CondStartsWith: func(a, b string) bool {
-			return strings.HasPrefix(strings.ToLower(a), strings.ToLower(b))
-		},
-		ir.CondEndsWith: func(a, b string) bool {
-			return strings.HasSuffix(strings.ToLower(a), strings.ToLower(b))
-		},
-	}[op]
-	if test == nil {
+	if _, ok := ir.Compare(op, "", ""); !ok {
 		return triUnknown
 	}
+	test := func(a, b string) bool { v, _ := ir.Compare(op, a, b); return v }
 	if r.kind != evConst {
 		if op == ir.CondEq && l.kind == evConst {
 			return decide(op, r, l)

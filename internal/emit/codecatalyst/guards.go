@@ -1,8 +1,6 @@
 package codecatalyst
 
 import (
-	"strings"
-
 	"github.com/actionport/actionport/internal/config"
 	"github.com/actionport/actionport/internal/ir"
 )
@@ -105,18 +103,8 @@ func foldRepository(c *ir.Cond, repo string) *ir.Cond {
 		if !lok || !rok {
 			return c
 		}
-		l, r = strings.ToLower(l), strings.ToLower(r) // GitHub compares case-insensitively
-		switch c.Op {
-		case ir.CondEq:
-			return constant(l == r)
-		case ir.CondNe:
-			return constant(l != r)
-		case ir.CondContains:
-			return constant(strings.Contains(l, r))
-		case ir.CondStartsWith:
-			return constant(strings.HasPrefix(l, r))
-		}
-		return constant(strings.HasSuffix(l, r))
+		v, _ := ir.Compare(c.Op, l, r)
+		return constant(v)
 	case ir.CondNot:
 		a := foldRepository(c.Args[0], repo)
 		switch {
