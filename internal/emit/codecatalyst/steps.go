@@ -125,6 +125,9 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 	starts := make([]int, len(j.Steps)+1)
 	for i, s := range j.Steps {
 		starts[i] = len(seq.Content)
+		if s.Kind == ir.StepRun && hasRefLike(s.Run.Raw) {
+			e.report(ruleExpr, diag.Error, s.Run.Pos, "the script contains %q, which CodeCatalyst reads as a variable reference (${action.variable}) and replaces before the step runs; write it so that $ and { are not adjacent in the file (for example '$''{…}' inside single quotes)", refLike.FindString(s.Run.Raw)+"…}")
+		}
 		switch {
 		case s.Runtime != nil:
 			want := strings.TrimSpace(s.Runtime.Name + " " + s.Runtime.Version)
@@ -350,7 +353,7 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
 			if in.Name == ref.Name {
-				return in.Default, false
+				return escapeForRunner(in.Default), false
 			}
 		}
 		return "", false
@@ -398,13 +401,19 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 
 // runnerValue renders a value for a runner step field.
 func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
-	return v.String(func(r *ir.Ref) string {
-		t, native := e.runnerRef(j, r)
-		if native {
-			return "${{ " + t + " }}"
+	var b strings.Builder
+	for _, p := range v.Parts {
+		if p.Ref == nil {
+			b.WriteString(escapeForRunner(p.Lit))
+			continue
 		}
-		return t
-	})
+		t, native := e.runnerRef(j, p.Ref)
+		if native {
+			t = "${{ " + t + " }}"
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
 func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
@@ -455,7 +464,7 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 				}
 				y.Put(env, fmt.Sprintf("AP_EXPR_%d", n+1), y.Str(t))
 			}
-			y.Set(m, "run", y.Str(text))
+			y.Set(m, "run", y.Str(escapeForRunner(text)))
 			if sh := s.Shell; sh != "" || j.Defaults.Shell != "" {
 				if sh == "" {
 					sh = j.Defaults.Shell
