@@ -91,7 +91,8 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 	if s.If != nil {
 		// A condition on constants (matrix values of this combination, the
 		// runner's OS) is decided here: the step runs always or never.
-		run, known := r.staticCond(s.If)
+		var run, known bool
+		withCondEnv(r, nil, s, func() bool { run, known = r.staticCond(s.If); return known })
 		if !known {
 			return nil, false
 		}

@@ -150,7 +150,7 @@ func (r *Renderer) issue(pos ir.Pos, isErr bool, format string, args ...any) {
 // psStep renders one run step; ok is false when it never runs here.
 func (r *Renderer) psStep(s *ir.Step, dynamic []ir.EnvVar, jobCond *ir.Cond) (Command, bool) {
 	sh := windowsShell(s, r.Job)
-	cond, run, known := r.psStepCond(s, jobCond)
+	cond, run, known := r.psStepCond(s, dynamic, jobCond)
 	if known && !run {
 		return Command{}, false
 	}
@@ -319,13 +319,19 @@ type psTest struct{ expr, source string }
 
 // psStepCond renders the step's condition (with the job's, when the build
 // checks it) as a PowerShell test; known is set when it is decided here.
-func (r *Renderer) psStepCond(s *ir.Step, jobCond *ir.Cond) (t psTest, value, known bool) {
+func (r *Renderer) psStepCond(s *ir.Step, dynamic []ir.EnvVar, jobCond *ir.Cond) (t psTest, value, known bool) {
 	var exprs, srcs []string
 	for i, c := range []*ir.Cond{jobCond, s.If} {
 		if c == nil {
 			continue
 		}
-		e, v, k := r.psCond(c, i == 1, false)
+		var e string
+		var v, k bool
+		if i == 1 {
+			withCondEnv(r, dynamic, s, func() bool { e, v, k = r.psCond(c, true, false); return k })
+		} else {
+			e, v, k = r.psCond(c, false, false)
+		}
 		if k {
 			if !v {
 				return psTest{}, false, true
@@ -463,6 +469,9 @@ func (r *Renderer) psOperand(o ir.Operand) (expr, lit string, isConst bool) {
 // psConst returns the value of a reference the target renders as a
 // constant.
 func (r *Renderer) psConst(ref *ir.Ref) (string, bool) {
+	if v, ok := r.stepEnvValue(ref.Name); ok && ref.Kind == ir.RefEnv && v.IsLiteral() {
+		return v.String(nil), true
+	}
 	switch ref.Kind {
 	case ir.RefEnv, ir.RefStepOutput, ir.RefStepOutcome, ir.RefSelect:
 		return "", false
@@ -497,6 +506,9 @@ func (r *Renderer) psValue(v ir.Value) string {
 func (r *Renderer) psRefExpr(ref *ir.Ref) string {
 	switch ref.Kind {
 	case ir.RefEnv:
+		if v, ok := r.stepEnvValue(ref.Name); ok {
+			return inStepEnv(r, func() string { return "(" + r.psValue(v) + ")" })
+		}
 		return psEnv(ref.Name)
 	case ir.RefStepOutput, ir.RefStepOutcome:
 		r.issue(ref.Pos, true, "%s: the PowerShell buildspec of a Windows job has no step runtime to keep step outputs and outcomes; the value is empty. Compute it where it is used, or run the job on Linux", ref.Source)
