@@ -663,6 +663,11 @@ func (fo *folder) job(j *ir.Job) (out *ir.Job, keep bool) {
 			return nil, false
 		case ir.CondTrue:
 			out.If = nil
+			if skippedNeed && len(out.Needs) > 0 && j.If != nil && j.If.HasStatus() {
+				// always() made it true: the job still runs after the
+				// needs that remain, whatever their result.
+				out.If = &ir.Cond{Op: ir.CondAlways, Source: "always()", Pos: j.If.Pos}
+			}
 		}
 	}
 	out.Env = fo.env(j.Env)

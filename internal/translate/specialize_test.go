@@ -123,6 +123,24 @@ func TestSpecialize(t *testing.T) {
 			want: "w [push]: image(docker push) deploy(deploy) report{if always()}(report)\nw-pr [pull_request]: report(report)\n",
 		},
 		{
+			name: "always() after a job removed for the event still runs after the needs that remain, whatever their result",
+			on:   "push: {branches: [main, develop]}\n  pull_request:",
+			jobs: `  visual:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps: [{run: chromatic}]
+  deploy:
+    if: github.ref == 'refs/heads/main'
+    runs-on: ubuntu-latest
+    steps: [{run: deploy}]
+  cleanup:
+    needs: [visual, deploy]
+    if: always()
+    runs-on: ubuntu-latest
+    steps: [{run: cleanup}]`,
+			want: "w [push]: deploy{if github.ref == 'refs/heads/main'}(deploy) cleanup{if always()}(cleanup)\nw-pr [pull_request]: visual(chromatic) cleanup{if always()}(cleanup)\n",
+		},
+		{
 			name: "nothing depends on the event: one output for every trigger",
 			on:   "push:\n  pull_request:\n  schedule: [{cron: '0 1 * * *'}]",
 			jobs: `  test:
