@@ -144,6 +144,14 @@ func RuntimeWord(srcVar, reason, p string) string {
 	return src + `"/` + Quote(p)
 }
 
+// bareWord returns s as a shell word, quoted only when it needs it.
+func bareWord(s string) string {
+	if safePath.MatchString(s) && !strings.HasPrefix(s, "-") {
+		return s
+	}
+	return Quote(s)
+}
+
 // safePath matches a path that needs no quoting inside double quotes.
 var safePath = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 
@@ -356,7 +364,9 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	if wd := workingDir(s, r.Job); wd != "" {
 		dir = wd
 	}
-	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, envName(key), Quote(dir), Quote(run))
+	// The key names the step's files: GITHUB_OUTPUT is out_KEY, which
+	// ap_output reads by the step's id as written (set-env, not set_env).
+	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, bareWord(key), Quote(dir), Quote(run))
 	delim := heredocDelimiter(body)
 	if len(env)+len(s.Env)+len(refs) == 0 {
 		fmt.Fprintf(&b, "  %s <<'%s'\n%s\n%s\nfi", call, delim, body, delim)
