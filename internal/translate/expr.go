@@ -420,6 +420,16 @@ func isASCII(s string) bool {
 // matrixLookup resolves matrix.a.b against a combination.
 func matrixLookup(m map[string]actionlint.RawYAMLValue, path []string) (string, bool) {
 	v, ok := m[path[0]]
+	if !ok {
+		// GitHub matches matrix keys case-insensitively (matrix.fuseVersion
+		// reads the row fuseVersion, which the parser may hold lowercased).
+		for k, kv := range m {
+			if strings.EqualFold(k, path[0]) {
+				v, ok = kv, true
+				break
+			}
+		}
+	}
 	for _, p := range path[1:] {
 		if !ok {
 			return "", false

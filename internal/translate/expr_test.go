@@ -113,3 +113,27 @@ func TestSelectFolding(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixKeysCaseInsensitive checks that matrix values are found
+// whatever the case of the key in the expression, as on GitHub.
+func TestMatrixKeysCaseInsensitive(t *testing.T) {
+	tests := []struct{ key, expr string }{
+		{"fuseVersion", "matrix.fuseVersion"},
+		{"fuseVersion", "matrix.fuseversion"},
+		{"os", "matrix.OS"},
+	}
+	for _, tt := range tests {
+		wf := "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        " + tt.key + ": [2, 3]\n    steps:\n      - run: echo v=${{ " + tt.expr + " }}\n"
+		w, ds := Translate("t.yml", []byte(wf), Options{})
+		if w == nil {
+			t.Fatalf("%s: %v", tt.expr, ds)
+		}
+		var got []string
+		for _, j := range w.Jobs {
+			got = append(got, j.Steps[0].Run.String(func(r *ir.Ref) string { return "<" + r.Source + ">" }))
+		}
+		if fmt.Sprint(got) != "[echo v=2 echo v=3]" {
+			t.Errorf("%s with key %s: %q, want [echo v=2 echo v=3]", tt.expr, tt.key, got)
+		}
+	}
+}
