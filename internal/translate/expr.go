@@ -19,7 +19,7 @@ type scope struct {
 	jobKey map[string]string
 	// declared are the outputs each of the workflow's own jobs declares
 	// (lower case), by job id; nil inside an inlined reusable workflow.
-	declared map[string]map[string]bool
+	declared map[string]map[string]string
 	// inputs binds inputs.NAME inside an inlined composite action.
 	inputs map[string]ir.Value
 	// steps renames the step ids of an inlined composite action: its ids
@@ -38,9 +38,10 @@ type scope struct {
 	inMatrixValue bool
 }
 
-// declaredOutputs are the outputs the workflow's job id declares; known is
-// false when the scope cannot tell (an inlined call, a calling job).
-func (sc *scope) declaredOutputs(id string) (outs map[string]bool, known bool) {
+// declaredOutputs are the outputs the workflow's job id declares: the name
+// as declared, by its lowercase form; known is false when the scope cannot
+// tell (an inlined call, a calling job).
+func (sc *scope) declaredOutputs(id string) (outs map[string]string, known bool) {
 	if sc == nil || sc.declared == nil {
 		return nil, false
 	}
@@ -341,9 +342,16 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		// (needs.*.result too: contains(needs.*.result, 'failure') is false).
 		return nil, "success", true
 	case head == "needs" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
-		if outs, known := sc.declaredOutputs(path[1]); known && !outs[strings.ToLower(path[3])] {
-			// An output the job does not declare is empty on GitHub too.
-			return nil, "", true
+		name := path[3]
+		if outs, known := sc.declaredOutputs(path[1]); known {
+			declared, ok := outs[strings.ToLower(name)]
+			if !ok {
+				// An output the job does not declare is empty on GitHub too.
+				return nil, "", true
+			}
+			// Output names match case-insensitively: the reference names
+			// the output as the job declares it (VERSION, not version).
+			name = declared
 		}
 		key := path[1]
 		if sc != nil {
@@ -351,7 +359,7 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 				key = k
 			}
 		}
-		r := ref(ir.RefJobOutput, path[3])
+		r := ref(ir.RefJobOutput, name)
 		r.Job, r.JobID = key, path[1]
 		return r, "", true
 	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):

@@ -137,3 +137,19 @@ func TestMatrixKeysCaseInsensitive(t *testing.T) {
 		}
 	}
 }
+
+// TestJobOutputNameAsDeclared checks that a job output reference names the
+// output as its job declares it, whatever the case in the expression.
+func TestJobOutputNameAsDeclared(t *testing.T) {
+	for _, expr := range []string{"needs.validation.outputs.VERSION", "needs.validation.outputs.version", "needs.Validation.outputs.Version"} {
+		wf := "on: push\njobs:\n  validation:\n    runs-on: ubuntu-latest\n    outputs:\n      VERSION: ${{ steps.v.outputs.VERSION }}\n    steps:\n      - id: v\n        run: echo VERSION=1 >> $GITHUB_OUTPUT\n  deploy:\n    needs: validation\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ " + expr + " }}\n"
+		w, ds := Translate("t.yml", []byte(wf), Options{})
+		if w == nil {
+			t.Fatalf("%s: %v", expr, ds)
+		}
+		refs := w.Jobs[1].Steps[0].Run.Refs()
+		if len(refs) != 1 || refs[0].Kind != ir.RefJobOutput || refs[0].Name != "VERSION" || refs[0].Job != "validation" {
+			t.Errorf("%s: refs %+v, want the job output validation.VERSION", expr, refs)
+		}
+	}
+}

@@ -41,12 +41,12 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 	for _, j := range all0 {
 		used[strings.ToLower(j.id)] = true
 	}
-	declared := map[string]map[string]bool{}
+	declared := map[string]map[string]string{}
 	for _, j := range src {
 		if j.WorkflowCall == nil {
-			outs := map[string]bool{}
+			outs := map[string]string{}
 			for _, o := range j.Outputs {
-				outs[strings.ToLower(o.Name.Value)] = true
+				outs[strings.ToLower(o.Name.Value)] = o.Name.Value
 			}
 			declared[strings.ToLower(j.ID.Value)] = outs
 		}
