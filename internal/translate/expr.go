@@ -26,7 +26,7 @@ type scope struct {
 	// are its own, and must not clash with the job's or another action's.
 	steps map[string]string
 	// actionOutputs are the outputs of the composite actions inlined so
-	// far, by the calling step's id (steps.<id>.outputs.<name>).
+	// far, by the calling step's id in lower case (steps.<id>.outputs.<name>).
 	actionOutputs map[string]map[string]ir.Value
 	// inCall is true inside an inlined reusable workflow: secrets.X is the
 	// value the call passed (secrets), the caller's (inherit), or empty.
@@ -54,6 +54,11 @@ func (sc *scope) stepID(id string) string {
 	if sc != nil {
 		if n, ok := sc.steps[id]; ok {
 			return n
+		}
+		for k, n := range sc.steps {
+			if strings.EqualFold(k, id) {
+				return n
+			}
 		}
 	}
 	return id
@@ -211,7 +216,7 @@ func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir
 		}
 	}
 	if len(path) == 4 && sc != nil && strings.EqualFold(path[0], "steps") && strings.EqualFold(path[2], "outputs") {
-		if v, ok := sc.actionOutputs[sc.stepID(path[1])][strings.ToLower(path[3])]; ok {
+		if v, ok := sc.actionOutputs[strings.ToLower(sc.stepID(path[1]))][strings.ToLower(path[3])]; ok {
 			return append(dst, v.Parts...)
 		}
 	}
@@ -363,7 +368,7 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		r.Job, r.JobID = key, path[1]
 		return r, "", true
 	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
-		r := ref(ir.RefStepOutput, path[3])
+		r := ref(ir.RefStepOutput, originalCase(src, path[3]))
 		r.Step = sc.stepID(path[1])
 		return r, "", true
 	case head == "steps" && len(path) == 3 && (strings.EqualFold(path[2], "outcome") || strings.EqualFold(path[2], "conclusion")):

@@ -153,3 +153,24 @@ func TestJobOutputNameAsDeclared(t *testing.T) {
 		}
 	}
 }
+
+// TestStepRefsNameTheDeclaredStep checks that step output and outcome
+// references name the step as it is declared, whatever the case in the
+// expression, and keep the output name as written.
+func TestStepRefsNameTheDeclaredStep(t *testing.T) {
+	wf := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - id: getVersion\n        run: echo Version=1 >> $GITHUB_OUTPUT\n      - run: echo ${{ steps.getversion.outputs.Version }} ${{ steps.GETVERSION.outcome }}\n"
+	w, ds := Translate("t.yml", []byte(wf), Options{})
+	if w == nil {
+		t.Fatal(ds)
+	}
+	var got []string
+	for _, r := range w.Jobs[0].Steps[1].Run.Refs() {
+		got = append(got, r.Step+"."+r.Name)
+	}
+	if want := "[getVersion.Version getVersion.outcome]"; fmt.Sprint(got) != want {
+		t.Errorf("refs %v, want %s", got, want)
+	}
+	if o := w.Jobs[0].Steps[0].Outputs; fmt.Sprint(o) != "[Version]" {
+		t.Errorf("step outputs %v, want [Version]", o)
+	}
+}

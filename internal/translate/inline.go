@@ -299,7 +299,7 @@ func (t *translator) inlineComposite(j *ir.Job, call *ir.Step, uses string, sc *
 		for name, o := range a.action.Outputs {
 			outs[strings.ToLower(name)] = t.value(&actionlint.String{Value: o.Value, Pos: &actionlint.Pos{Line: callPos.Line, Col: callPos.Col}}, &inner)
 		}
-		sc.actionOutputs[call.ID] = outs
+		sc.actionOutputs[strings.ToLower(call.ID)] = outs
 	}
 	return nil
 }

@@ -479,8 +479,22 @@ func (t *translator) defaults(j *actionlint.Job) ir.RunDefaults {
 
 // markStepOutputs records which step outputs are read, so emitters export only those.
 func markStepOutputs(j *ir.Job) {
+	// GitHub matches step ids case-insensitively, and the parser holds
+	// expression paths lowercased: steps.getversion names the step
+	// getVersion, whose files the targets name as declared.
+	ids := map[string]string{}
+	for _, s := range j.Steps {
+		if s.ID != "" {
+			ids[strings.ToLower(s.ID)] = s.ID
+		}
+	}
 	used := map[string][]string{}
 	j.EachRef(func(r *ir.Ref) {
+		if r.Kind == ir.RefStepOutput || r.Kind == ir.RefStepOutcome {
+			if id, ok := ids[strings.ToLower(r.Step)]; ok {
+				r.Step = id
+			}
+		}
 		if r.Kind == ir.RefStepOutput && !slices.Contains(used[r.Step], r.Name) {
 			used[r.Step] = append(used[r.Step], r.Name)
 		}
