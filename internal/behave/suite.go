@@ -269,6 +269,13 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 				res.Pairs = append(res.Pairs, p)
 				continue
 			}
+			if m := unmappedRe.FindStringSubmatch(actLog); m != nil {
+				// act skipped a job whose runs-on it could not map: a label
+				// computed at run time, which the suite cannot know ahead.
+				p.Status, p.Detail = NotRun, "act skipped a job whose runs-on label is computed at run time ("+m[1]+")"
+				res.Pairs = append(res.Pairs, p)
+				continue
+			}
 			env := &Env{Event: ev, Source: repo, Work: filepath.Join(dir, fmt.Sprintf("run-%d-%s", i, t)), SecretStore: store,
 				Parameters: params, Act: act, Repository: s.Repository, Bin: bin}
 			if err := os.MkdirAll(env.Work, 0o755); err != nil {
@@ -432,6 +439,10 @@ func firstError(ds diag.List) string {
 	}
 	return "no workflow"
 }
+
+// unmappedRe finds act skipping a job for a runs-on label no -P option
+// maps, with the label.
+var unmappedRe = regexp.MustCompile("Skipping unsupported platform -- Try running with `-P ([^`]*)=")
 
 // invalidRe finds act's refusal of an invalid workflow.
 var invalidRe = regexp.MustCompile(`workflow is not valid[^\n]*`)
