@@ -6,10 +6,8 @@ import (
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// RanOutput is the job output that says a job ran its steps: a job whose
-// condition is evaluated inside the build still succeeds when the condition
-// is false, so the jobs that need it read this output instead.
-const RanOutput = "ap_ran"
+// RanOutput is ir.RanOutput.
+const RanOutput = ir.RanOutput
 
 // PropagateSkips makes a skipped job skip the jobs that need it, as on
 // GitHub, where a job runs only when its needs succeeded (unless its if:
@@ -39,6 +37,16 @@ func PropagateSkips(w *ir.Workflow, preChecked func(*ir.Job) bool) *ir.Workflow 
 			skips[j.Key] = true
 		}
 	}
+	// needs.X.result reads X's RanOutput: X records it even when no job
+	// skips on it.
+	read := map[string]bool{}
+	for _, j := range w.Jobs {
+		j.EachRef(func(r *ir.Ref) {
+			if r.Kind == ir.RefJobOutput && r.Name == RanOutput {
+				read[r.Job] = true
+			}
+		})
+	}
 	guards := map[string][]string{} // job key -> needs it must see ran
 	for changed := true; changed; {
 		changed = false
@@ -57,10 +65,10 @@ func PropagateSkips(w *ir.Workflow, preChecked func(*ir.Job) bool) *ir.Workflow 
 			}
 		}
 	}
-	if len(guards) == 0 {
+	if len(guards) == 0 && len(read) == 0 {
 		return w
 	}
-	marked := map[string]bool{}
+	marked := read
 	for _, ns := range guards {
 		for _, n := range ns {
 			marked[n] = true

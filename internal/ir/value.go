@@ -55,6 +55,26 @@ type Select struct {
 	Else  Operand
 }
 
+// ExprWith renders the choice as one GitHub expression,
+// (c1) && 'a' || (c2) && 'b' || 'else', with cond rendering each case's
+// condition. ok is false unless every value chosen by a case is a non-empty
+// literal: the && || idiom would pass over an empty one.
+func (s *Select) ExprWith(cond func(*Cond) string) (expr string, ok bool) {
+	quote := func(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+	var b strings.Builder
+	for _, c := range s.Cases {
+		if c.Then.Ref != nil || c.Then.Lit == "" {
+			return "", false
+		}
+		b.WriteString("(" + cond(c.When) + ") && " + quote(c.Then.Lit) + " || ")
+	}
+	if s.Else.Ref != nil {
+		return "", false
+	}
+	b.WriteString(quote(s.Else.Lit))
+	return b.String(), true
+}
+
 // Case is one choice of a Select: Then when When holds.
 type Case struct {
 	When *Cond
@@ -199,6 +219,11 @@ func Compare(op CondOp, l, r string) (result, ok bool) {
 	}
 	return false, false
 }
+
+// RanOutput is the job output that says a job ran its steps: a job whose
+// condition is evaluated inside the build still succeeds when the condition
+// is false, so the jobs that need it, and needs.X.result, read this output.
+const RanOutput = "ap_ran"
 
 // Operand is a literal or a reference in a condition.
 type Operand struct {

@@ -20,6 +20,8 @@ type scope struct {
 	// declared are the outputs each of the workflow's own jobs declares
 	// (lower case), by job id; nil inside an inlined reusable workflow.
 	declared map[string]map[string]string
+	// maySkip are the ids (lower case) of the jobs that may not run.
+	maySkip map[string]bool
 	// inputs binds inputs.NAME inside an inlined composite action.
 	inputs map[string]ir.Value
 	// steps renames the step ids of an inlined composite action: its ids
@@ -47,6 +49,34 @@ func (sc *scope) declaredOutputs(id string) (outs map[string]string, known bool)
 	}
 	outs, known = sc.declared[strings.ToLower(id)]
 	return outs, known
+}
+
+// jobID is the id of the workflow's job named id in an expression (GitHub
+// matches job ids case-insensitively; the parser holds them lowercased).
+func (sc *scope) jobID(id string) string {
+	if sc == nil {
+		return id
+	}
+	if _, ok := sc.jobKey[id]; ok {
+		return id
+	}
+	for k := range sc.jobKey {
+		if strings.EqualFold(k, id) {
+			return k
+		}
+	}
+	return id
+}
+
+// jobKeyOf is the IR key whose outputs stand for the job named id.
+func (sc *scope) jobKeyOf(id string) string {
+	if sc == nil {
+		return id
+	}
+	if k, ok := sc.jobKey[sc.jobID(id)]; ok {
+		return k
+	}
+	return id
 }
 
 // stepID is the id a step of this scope has in the job.
@@ -208,9 +238,7 @@ func (t *translator) appendPath(dst []ir.Part, path []string, src string, pos ir
 		if o, ok := t.callOutputs[path[1]][strings.ToLower(path[3])]; ok {
 			key := o.job
 			if sc != nil {
-				if k, found := sc.jobKey[o.job]; found {
-					key = k
-				}
+				key = sc.jobKeyOf(o.job)
 			}
 			return append(dst, ir.Part{Ref: &ir.Ref{Kind: ir.RefJobOutput, Name: o.name, Job: key, JobID: o.job, Source: src, Pos: pos}})
 		}
@@ -345,7 +373,20 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 	case head == "needs" && len(path) == 3 && strings.EqualFold(path[2], "result"):
 		// Targets start an action only after its dependencies succeeded
 		// (needs.*.result too: contains(needs.*.result, 'failure') is false).
-		return nil, "success", true
+		// A job that may not run was skipped when it did not record that it
+		// ran (ir.RanOutput): a job with always() runs after it either way.
+		if sc == nil || !sc.maySkip[strings.ToLower(path[1])] {
+			return nil, "success", true
+		}
+		id := sc.jobID(path[1])
+		ranSrc := "needs." + id + ".outputs." + ir.RanOutput
+		ran := &ir.Ref{Kind: ir.RefJobOutput, Name: ir.RanOutput, Job: sc.jobKeyOf(id), JobID: id, Source: ranSrc, Pos: pos}
+		name := "needs." + id + ".result"
+		r := &ir.Ref{Kind: ir.RefSelect, Name: name, Source: name, Pos: pos, Select: &ir.Select{
+			Cases: []ir.Case{{When: &ir.Cond{Op: ir.CondTruthy, Left: ir.Operand{Ref: ran}, Source: ranSrc, Pos: pos}, Then: ir.Operand{Lit: "success"}}},
+			Else:  ir.Operand{Lit: "skipped"},
+		}}
+		return r, "", true
 	case head == "needs" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
 		name := path[3]
 		if outs, known := sc.declaredOutputs(path[1]); known {
@@ -358,14 +399,8 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 			// the output as the job declares it (VERSION, not version).
 			name = declared
 		}
-		key := path[1]
-		if sc != nil {
-			if k, found := sc.jobKey[path[1]]; found {
-				key = k
-			}
-		}
 		r := ref(ir.RefJobOutput, name)
-		r.Job, r.JobID = key, path[1]
+		r.Job, r.JobID = sc.jobKeyOf(path[1]), sc.jobID(path[1])
 		return r, "", true
 	case head == "steps" && len(path) == 4 && strings.EqualFold(path[2], "outputs"):
 		r := ref(ir.RefStepOutput, originalCase(src, path[3]))

@@ -82,6 +82,26 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 		ks := keys[sj.id]
 		jobKey[sj.id] = ks[len(ks)-1]
 	}
+	// Jobs that may be skipped: a condition of their own or of their call,
+	// or a need that may be skipped (needs.X.result reads whether they ran).
+	maySkip := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, sj := range all0 {
+			id := strings.ToLower(sj.id)
+			if maySkip[id] {
+				continue
+			}
+			// (A call that could not be inlined has no job to ask.)
+			skip := !sj.failed && (sj.job.If != nil || sj.call != nil && sj.call.cond != nil)
+			for _, n := range sj.needs {
+				skip = skip || maySkip[strings.ToLower(n.id)]
+			}
+			if skip {
+				maySkip[id], changed = true, true
+			}
+		}
+	}
 	// A job that needs a call needs every job of the called workflow.
 	for _, sj := range all0 {
 		for _, caller := range sj.callers {
@@ -95,7 +115,7 @@ func (t *translator) jobs(w *actionlint.Workflow) {
 		t.posOverride = callPos(e.call)
 		for i, combo := range e.combos {
 			sc := e.call.scope()
-			sc.matrix, sc.jobKey = combo, jobKey
+			sc.matrix, sc.jobKey, sc.maySkip = combo, jobKey, maySkip
 			if e.call == nil {
 				sc.declared = declared
 			}

@@ -366,6 +366,12 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		return "steps." + ref.Step + ".outputs." + ref.Name, true
 	case ir.RefStepOutcome:
 		return "steps." + ref.Step + "." + ref.Name, true
+	case ir.RefSelect:
+		if ref.Select != nil {
+			if x, ok := ref.Select.ExprWith(func(c *ir.Cond) string { return e.condExpr(j, c) }); ok {
+				return "(" + x + ")", true
+			}
+		}
 	case ir.RefContext:
 		if ref.Name == "github.workspace" {
 			return ".", false

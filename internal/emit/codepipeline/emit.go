@@ -60,7 +60,10 @@ type emitter struct {
 	// entryChecked the jobs whose own condition is such a rule.
 	rules        map[string][]variableRule
 	entryChecked map[string]bool
-	cloneRef     bool
+	// inBuild are jobs whose branch condition the build checks (see
+	// checkedInBuild).
+	inBuild  map[string]bool
+	cloneRef bool
 	// notifies are the notification steps lifted out of the jobs (see
 	// liftNotifications); approvals whether the pipeline has approval stages.
 	notifies  []liftedNotify
@@ -118,12 +121,68 @@ func stageChecked(j *ir.Job) bool {
 	return ok
 }
 
+// checkedInBuild are the jobs whose branch condition is checked inside the
+// build rather than by a stage entry rule: a job with a status function
+// (always()) reads their outputs or result, and runs after them when they
+// were skipped, but CodePipeline cannot resolve the variables of a skipped
+// stage. A build whose condition is false still exports them (empty), and
+// no ap_ran. Only jobs whose needs are never skipped by a stage qualify.
+func checkedInBuild(w *ir.Workflow) map[string]bool {
+	byKey := make(map[string]*ir.Job, len(w.Jobs))
+	for _, j := range w.Jobs {
+		byKey[j.Key] = j
+	}
+	read := map[string]bool{}
+	for _, j := range w.Jobs {
+		if j.If != nil && j.If.HasStatus() {
+			j.EachRef(func(r *ir.Ref) {
+				if r.Kind == ir.RefJobOutput {
+					read[r.Job] = true
+				}
+			})
+		}
+	}
+	var stageFree func(k string, depth int) bool
+	stageFree = func(k string, depth int) bool {
+		j := byKey[k]
+		if j == nil || depth > len(w.Jobs) {
+			return j == nil
+		}
+		if stageChecked(j) {
+			return false
+		}
+		for _, n := range j.Needs {
+			if !stageFree(n, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	out := map[string]bool{}
+	for k := range read {
+		j := byKey[k]
+		if j == nil || !stageChecked(j) {
+			continue
+		}
+		free := true
+		for _, n := range j.Needs {
+			free = free && stageFree(n, 0)
+		}
+		if free {
+			out[k] = true
+		}
+	}
+	return out
+}
+
 // emitOne converts one (specialized) workflow; its buildspec files are
 // added to specs (see specFiles).
 func emitOne(w *ir.Workflow, opts Options, specs *specFiles) ([]emit.File, diag.List) {
 	w, lifted := liftNotifications(w)
-	w = emit.PropagateSkips(w, stageChecked)
+	inBuild := checkedInBuild(w)
+	w = emit.PropagateSkips(w, func(j *ir.Job) bool { return stageChecked(j) && !inBuild[j.Key] })
 	e := newEmitter(w, opts)
+	e.inBuild = inBuild
 	e.files = specs
 	e.notifies = lifted
 	defer e.release()

@@ -295,7 +295,7 @@ func (e *emitter) entryRules() map[string][]variableRule {
 				add(out[n])
 			}
 		}
-		if j.If != nil && !j.If.HasStatus() {
+		if j.If != nil && !j.If.HasStatus() && !e.inBuild[j.Key] {
 			if r, ok := branchRules(j.If); ok {
 				add(r)
 				e.entryChecked[j.Key] = true

@@ -207,6 +207,12 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 		switch ref.Kind {
 		case ir.RefStepOutput, ir.RefStepOutcome:
 			return "${{ " + ref.Source + " }}"
+		case ir.RefSelect:
+			if ref.Select != nil {
+				if x, ok := ref.Select.ExprWith(r.condExpr); ok {
+					return "${{ " + x + " }}"
+				}
+			}
 		}
 		b, ok := r.resolve(ref)
 		if ok {
@@ -231,6 +237,12 @@ func (r *jobRefs) condExpr(c *ir.Cond) string {
 		switch ref.Kind {
 		case ir.RefStepOutput, ir.RefStepOutcome, ir.RefEnv:
 			return ref.Expr()
+		case ir.RefSelect:
+			if ref.Select != nil {
+				if x, ok := ref.Select.ExprWith(r.condExpr); ok {
+					return "(" + x + ")"
+				}
+			}
 		}
 		b, ok := r.resolve(ref)
 		if ok {
