@@ -166,6 +166,15 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 	cfg := config.Default()
 	// A user converting their repository names it (CodeCatalyst does not know it).
 	cfg.Repository = s.Repository
+	// And gives CodeCatalyst, which has no variable store, the values of
+	// the GitHub variables it reads: the values act gets (CodePipeline reads
+	// them from Parameter Store, where the executor finds them too).
+	for _, n := range marked.Vars {
+		if cfg.Vars == nil {
+			cfg.Vars = map[string]string{}
+		}
+		cfg.Vars[n] = "var-" + n
+	}
 	// act runs every job on this Linux host, Windows jobs too (their labels
 	// map to it, and the marker runs their steps with bash). Their
 	// conversion maps them to Linux compute alike, as a user who moves them

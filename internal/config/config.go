@@ -55,6 +55,10 @@ type Config struct {
 	Environments map[string]Environment `yaml:"environments"`
 	// Secrets maps a GitHub secret name to the target's secret name or Secrets Manager id.
 	Secrets map[string]string `yaml:"secrets"`
+	// Vars are the values of GitHub configuration variables (vars.NAME)
+	// for CodeCatalyst, which has no variable store: written as constants
+	// instead of placeholders. An environment's vars win for its jobs.
+	Vars map[string]string `yaml:"vars"`
 	// ProtectedEnvironments is a regular expression; matching environments get an
 	// approval gate (default "(?i)prod").
 	ProtectedEnvironments string `yaml:"protected-environments"`
@@ -156,6 +160,9 @@ type Environment struct {
 	Approval *bool `yaml:"approval"`
 	// Approvers is the number of approvals required (CodeCatalyst, default 1).
 	Approvers int `yaml:"approvers"`
+	// Vars are the environment's values of GitHub configuration variables
+	// (see Config.Vars).
+	Vars map[string]string `yaml:"vars"`
 	// Permissions are extra rights of the CodeBuild role of the jobs that
 	// deploy to this environment (CodePipeline).
 	Permissions `yaml:",inline"`
@@ -392,8 +399,18 @@ func (c *Config) validate() error {
 		check("secrets key "+quote(k), k)
 		check("secrets."+quote(k), c.Secrets[k])
 	}
+	checkVars := func(what string, vars map[string]string) {
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
+			if !varName.MatchString(k) {
+				errs = append(errs, fmt.Errorf("%s key %s: a GitHub variable name holds letters, digits and _, and does not start with a digit", what, quote(k)))
+			}
+			check(what+"."+quote(k), vars[k])
+		}
+	}
+	checkVars("vars", c.Vars)
 	for _, k := range slices.Sorted(maps.Keys(c.Environments)) {
 		e := c.Environments[k]
+		checkVars("environments."+quote(k)+".vars", e.Vars)
 		check("environments key "+quote(k), k)
 		for f, v := range map[string]string{"name": e.Name, "connection": e.Connection, "role": e.Role} {
 			check("environments."+quote(k)+"."+f, v)
@@ -497,6 +514,33 @@ func (c *Config) SecretName(name string) string {
 	}
 	return name
 }
+
+// VarValue is the configured value of the GitHub variable name (vars.NAME)
+// for a job in the GitHub environment env ("" for none): the environment's
+// value first, then the top-level one. GitHub matches variable names
+// case-insensitively.
+func (c *Config) VarValue(env, name string) (string, bool) {
+	lookup := func(m map[string]string) (string, bool) {
+		if v, ok := m[name]; ok {
+			return v, true
+		}
+		for k, v := range m {
+			if strings.EqualFold(k, name) {
+				return v, true
+			}
+		}
+		return "", false
+	}
+	if e, ok := c.Environments[env]; ok && env != "" {
+		if v, ok := lookup(e.Vars); ok {
+			return v, true
+		}
+	}
+	return lookup(c.Vars)
+}
+
+// varName matches a GitHub configuration variable name.
+var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // oneLine keeps an error message on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -210,3 +210,31 @@ func TestRepositoryContext(t *testing.T) {
 		}
 	}
 }
+
+func TestVarValue(t *testing.T) {
+	c, err := Parse([]byte("vars:\n  AWS_REGION: eu-west-1\n  STAGE: dev\nenvironments:\n  production:\n    vars: {stage: prod}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		env, name, want string
+		ok              bool
+	}{
+		{"", "AWS_REGION", "eu-west-1", true},
+		{"", "aws_region", "eu-west-1", true}, // names match case-insensitively
+		{"", "STAGE", "dev", true},
+		{"production", "STAGE", "prod", true}, // the environment's value wins
+		{"production", "AWS_REGION", "eu-west-1", true},
+		{"staging", "STAGE", "dev", true},
+		{"", "OTHER", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := c.VarValue(tt.env, tt.name)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("VarValue(%q, %q) = %q, %v; want %q, %v", tt.env, tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	if _, err := Parse([]byte("vars:\n  1BAD: x\n")); err == nil || !strings.Contains(err.Error(), "variable name") {
+		t.Errorf("a bad variable name: %v, want an error naming it", err)
+	}
+}

@@ -282,7 +282,10 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 		vars.secret(name, ref.Name)
 		return `"$` + name + `"`
 	case ir.RefVar:
-		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; set its value in the generated Inputs.Variables", ref.Name, ref.Name)
+		if val, ok := e.varValue(j, ref.Name); ok {
+			return v("AP_VAR_"+shell.EnvName(ref.Name), val)
+		}
+		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; give its value under vars: in .actionport.yml (or the job's environment), or set it in the generated Inputs.Variables", ref.Name, ref.Name)
 		return v("AP_VAR_"+shell.EnvName(ref.Name), "REPLACE_WITH_VALUE_OF_vars."+ref.Name)
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
@@ -348,7 +351,10 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		}
 		return "${Secrets." + e.cfg.SecretName(ref.Name) + "}", false
 	case ir.RefVar:
-		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; replace it in the generated workflow", ref.Name, ref.Name)
+		if val, ok := e.varValue(j, ref.Name); ok {
+			return escapeForRunner(val), false
+		}
+		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; give its value under vars: in .actionport.yml (or the job's environment), or replace it in the generated workflow", ref.Name, ref.Name)
 		return "REPLACE_WITH_VALUE_OF_vars." + ref.Name, false
 	case ir.RefInput:
 		for _, in := range e.w.Inputs {
@@ -403,6 +409,16 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		}
 	}
 	return ref.Source, true
+}
+
+// varValue is the configured value of vars.NAME for job j (see
+// config.Config.VarValue).
+func (e *emitter) varValue(j *ir.Job, name string) (string, bool) {
+	env := ""
+	if j.Environment != nil {
+		env = j.Environment.Name
+	}
+	return e.cfg.VarValue(env, name)
 }
 
 // runnerValue renders a value for a runner step field.
