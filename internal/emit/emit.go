@@ -97,3 +97,12 @@ func SecretsManagerID(c interface{ SecretName(string) string }, name string) str
 	}
 	return "actionport/" + name
 }
+
+// TokenName is how a reference to the run's GitHub token was written:
+// github.token or secrets.GITHUB_TOKEN, for diagnostics.
+func TokenName(ref *ir.Ref) string {
+	if strings.Contains(strings.ToLower(ref.Source), "github.token") {
+		return "github.token"
+	}
+	return "secrets.GITHUB_TOKEN"
+}

@@ -410,6 +410,9 @@ func (t *translator) classify(path []string, src string, pos ir.Pos, sc *scope) 
 		r := ref(ir.RefStepOutcome, strings.ToLower(path[2]))
 		r.Step = sc.stepID(path[1])
 		return r, "", true
+	case head == "github" && len(path) == 2 && strings.EqualFold(path[1], "token"):
+		// github.token is the run's GITHUB_TOKEN secret, as on GitHub.
+		return ref(ir.RefSecret, "GITHUB_TOKEN"), "", true
 	case head == "github" || head == "runner" || head == "job" || head == "strategy":
 		lower := make([]string, len(path))
 		for i, p := range path {

@@ -15,6 +15,7 @@ func TestValueLowering(t *testing.T) {
 	}{
 		{"echo ${{ github.sha }}", "echo <ctx:github.sha>"},
 		{"echo ${{ secrets.NPM_TOKEN }}", "echo <secret:NPM_TOKEN>"},
+		{"echo ${{ github.token }}", "echo <secret:GITHUB_TOKEN>"}, // the run's GITHUB_TOKEN
 		{"echo ${{ vars.Region }}", "echo <var:Region>"},
 		{"echo ${{ env.FOO }}-x", "echo <env:FOO>-x"},
 		{"echo ${{ github.event.inputs.stage }}", "echo <input:stage>"},

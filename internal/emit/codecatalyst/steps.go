@@ -321,7 +321,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 // secret of that name (or the name mapped in secrets: of .actionport.yml):
 // CodeCatalyst makes no token per run, so someone must create one.
 func (e *emitter) githubToken(ref *ir.Ref) {
-	e.report(ruleGitHubToken, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN is read from the CodeCatalyst secret %s: CodeCatalyst makes no GitHub token per run. Create the secret with a fine-grained GitHub token limited to what the workflow's permissions allow, and rotate it", e.cfg.SecretName("GITHUB_TOKEN"))
+	e.report(ruleGitHubToken, diag.Warning, ref.Pos, "%s is read from the CodeCatalyst secret %s: CodeCatalyst makes no GitHub token per run. Create the secret with a fine-grained GitHub token limited to what the workflow's permissions allow, and rotate it", emit.TokenName(ref), e.cfg.SecretName("GITHUB_TOKEN"))
 }
 
 // jobOutput renders needs.J.outputs.O as ${Action.Var} (${Group.Action.Var}

@@ -73,7 +73,7 @@ func (r *jobRefs) resolve(ref *ir.Ref) (binding, bool) {
 		env := "AP_SECRET_" + shell.EnvName(ref.Name)
 		put(&r.secrets, env, emit.SecretsManagerID(r.e.cfg, ref.Name))
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
-			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "secrets.GITHUB_TOKEN does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", emit.SecretsManagerID(r.e.cfg, ref.Name))
+			r.e.d.add(RuleRef, diag.Warning, ref.Pos, "%s does not exist on AWS: store a GitHub token in Secrets Manager as %q (or map GITHUB_TOKEN in .actionport.yml secrets)", emit.TokenName(ref), emit.SecretsManagerID(r.e.cfg, ref.Name))
 		}
 		return binding{env: env}, true
 	case ir.RefVar:
