@@ -30,7 +30,7 @@ ap_load() {
 }
 ap_output() {
   ap_want=$2; ap_found=
-  ap_pick() { [ "$1" = "$ap_want" ] && ap_found=$2; return 0; }
+  ap_pick() { if [ "$1" = "$ap_want" ] || [ "$(ap_lower "$1")" = "$(ap_lower "$ap_want")" ]; then ap_found=$2; fi; return 0; }
   ap_parse "$AP_STATE/out_$1" ap_pick
   printf '%s' "$ap_found"
 }
