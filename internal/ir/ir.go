@@ -262,6 +262,63 @@ func MergeEnv(under, over []EnvVar) []EnvVar {
 	return out
 }
 
+// InlineEnv is for targets that set a step's variables as one env
+// mapping, evaluated at once (a GitHub step run by CodeBuild or
+// CodeCatalyst's runner): there a value that reads env.X, where X is one of
+// the job's variables set in the same mapping, would read the step's outer
+// env instead. InlineEnv returns the job's variables with each such
+// reference replaced by the value of the variable before it of that name
+// (the workflow's AWS_REGION, read by the region configure-aws-credentials
+// exports); vars is not changed.
+func InlineEnv(vars []EnvVar) []EnvVar {
+	out := make([]EnvVar, len(vars))
+	for i, v := range vars {
+		out[i] = inlineEnvRefs(v, out[:i])
+	}
+	return out
+}
+
+// InlineStepEnv returns a step's variables with references to the job's
+// variables (as returned by InlineEnv) replaced by their values; a step's
+// variables read the env around the step, not each other.
+func InlineStepEnv(job, step []EnvVar) []EnvVar {
+	out := make([]EnvVar, len(step))
+	for i, v := range step {
+		out[i] = inlineEnvRefs(v, job)
+	}
+	return out
+}
+
+// inlineEnvRefs replaces v's top-level env.X references by the value of
+// the last variable named X in from.
+func inlineEnvRefs(v EnvVar, from []EnvVar) EnvVar {
+	var parts []Part
+	changed := false
+	for k, p := range v.Value.Parts {
+		if p.Ref != nil && p.Ref.Kind == RefEnv {
+			j := len(from) - 1
+			for j >= 0 && from[j].Name != p.Ref.Name {
+				j--
+			}
+			if j >= 0 {
+				if !changed {
+					parts = append(parts, v.Value.Parts[:k]...)
+					changed = true
+				}
+				parts = append(parts, from[j].Value.Parts...)
+				continue
+			}
+		}
+		if changed {
+			parts = append(parts, p)
+		}
+	}
+	if changed {
+		v.Value.Parts = parts
+	}
+	return v
+}
+
 // Job is one GitHub job (one matrix combination after expansion).
 type Job struct {
 	// ID is the GitHub job id; for a matrix combination it is the base id.

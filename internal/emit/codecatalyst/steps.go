@@ -439,7 +439,9 @@ func (e *emitter) runnerValue(j *ir.Job, v ir.Value) string {
 }
 
 func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
-	dynamic := e.jobEnv(j, vars)
+	// A step's env mapping is evaluated at once: values read the variables
+	// before them by value (ir.InlineEnv).
+	dynamic := ir.InlineEnv(e.jobEnv(j, vars))
 	seq := y.Seq()
 	for _, c := range e.downloads(j) {
 		m := y.Map()
@@ -463,7 +465,8 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		for _, d := range dynamic {
 			y.Put(env, d.Name, y.Str(e.runnerValue(j, d.Value)))
 		}
-		for _, d := range s.Env {
+		stepEnv := ir.InlineStepEnv(dynamic, s.Env)
+		for _, d := range stepEnv {
 			y.Put(env, d.Name, y.Str(e.runnerValue(j, d.Value)))
 		}
 		if s.Kind == ir.StepAction {
@@ -479,12 +482,13 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 			// References reach the script through env, never spliced into it
 			// (inside single quotes, the quote is closed around them).
 			text, refs := (&shell.Renderer{Job: j}).Script(s)
+			exprs := make([]ir.EnvVar, len(refs))
 			for n, ref := range refs {
-				t, native := e.runnerRef(j, ref)
-				if native {
-					t = "${{ " + t + " }}"
-				}
-				y.Put(env, fmt.Sprintf("AP_EXPR_%d", n+1), y.Str(t))
+				exprs[n] = ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", n+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}}}
+			}
+			// The script's ${{ env.X }} reads the step's env too.
+			for _, x := range ir.InlineStepEnv(append(slices.Clip(dynamic), stepEnv...), exprs) {
+				y.Put(env, x.Name, y.Str(e.runnerValue(j, x.Value)))
 			}
 			y.Set(m, "run", y.Str(escapeForRunner(text)))
 			if sh := s.Shell; sh != "" || j.Defaults.Shell != "" {

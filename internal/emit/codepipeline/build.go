@@ -170,7 +170,9 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 	}
 	var dropped []ir.Dropped
 	dropped = append(dropped, j.Dropped...)
-	base := firstEnv(dynamic)
+	// A step's env mapping is evaluated at once: values read the variables
+	// before them by value (ir.InlineEnv).
+	base := ir.InlineEnv(firstEnv(dynamic))
 	baseText := make([]*string, len(base))
 	for i, st := range j.Steps {
 		if st.Runtime != nil || ranOutput && st.ID == emit.RanOutput {
@@ -196,7 +198,7 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		if cond != "" {
 			e.setStr(n, "if", cond)
 		}
-		stepEnv := st.Env
+		stepEnv := ir.InlineStepEnv(base, st.Env)
 		if st.Kind == ir.StepAction {
 			e.setStr(n, "uses", st.Uses)
 			if len(st.With) > 0 {
@@ -210,9 +212,12 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			// Values reach the script through env, never spliced into it.
 			text, refs := r.Script(st)
 			e.setStr(n, "run", text)
+			exprs := make([]ir.EnvVar, 0, len(refs))
 			for k, ref := range refs {
-				stepEnv = append(stepEnv, ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", k+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}, Raw: "${{ " + ref.Source + " }}"}})
+				exprs = append(exprs, ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", k+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}, Raw: "${{ " + ref.Source + " }}"}})
 			}
+			// The script's ${{ env.X }} reads the step's env too.
+			stepEnv = append(stepEnv, ir.InlineStepEnv(append(slices.Clip(base), stepEnv...), exprs)...)
 			if st.Shell != "" {
 				e.setStr(n, "shell", st.Shell)
 			}
