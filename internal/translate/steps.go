@@ -172,7 +172,7 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		t.diag(ruleDockerAction, warnSev, pos, "docker action %q is kept as a GitHub step; it needs a runner that can start containers", uses)
 	case name == "actions/checkout":
 		repo := text("repository")
-		if repo != "" && repo != "${{ github.repository }}" {
+		if repo != "" && repo != "${{ github.repository }}" && !builtRevision(repo) {
 			t.drop(&j.Dropped, "step", ruleCheckoutOther, errSev, st.Pos, after,
 				"checkout of another repository (%s) has no equivalent source; add it as a second source or clone it in a step with a token from Secrets Manager", repo)
 			return false
@@ -188,7 +188,7 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		if s := text("submodules"); s == "true" || s == "recursive" {
 			j.Checkout.Submodules = true
 		}
-		if r := text("ref"); r != "" {
+		if r := text("ref"); r != "" && !builtRevision(r) {
 			t.diag(ruleCheckoutOption, warnSev, pos, "checkout ref %q is ignored: the target builds the revision that started the run", r)
 		}
 		return false
@@ -196,6 +196,15 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		n := text("name")
 		if n == "" {
 			n = "artifact"
+		}
+		if st.If != nil && stepRuns(st.If, true).Op == ir.CondFalse {
+			// Never uploaded by a job whose steps succeed. The targets
+			// declare an artifact for every build, and a CodeBuild build
+			// whose artifact matches no file fails.
+			if stepRuns(st.If, false).Op != ir.CondFalse {
+				t.diag(ruleArtifactPattern, warnSev, pos, "artifact %q is uploaded only when the job fails (if: %s): CodeBuild and CodeCatalyst pass on no artifact of a failed action, so the upload was dropped; what failed is in the build log", n, oneLine(st.If.Source))
+			}
+			return false
 		}
 		if v, _ := input(st.With, "name"); !v.IsLiteral() {
 			t.diag(ruleArtifactPattern, errSev, v.Pos, "artifact name %q is computed at run time; the targets name artifacts in the pipeline definition. Use a fixed name", v.Raw)
@@ -251,6 +260,67 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		j.UsesActions = true
 	}
 	return true
+}
+
+// withStatus is c with its status functions decided for a job whose steps
+// so far succeeded (ok) or failed: success() and always() hold when ok,
+// failure() when not, cancelled() never.
+func withStatus(c *ir.Cond, ok bool) *ir.Cond {
+	switch c.Op {
+	case ir.CondSuccess:
+		return &ir.Cond{Op: boolOp(ok)}
+	case ir.CondFailure:
+		return &ir.Cond{Op: boolOp(!ok)}
+	case ir.CondAlways:
+		return &ir.Cond{Op: ir.CondTrue}
+	case ir.CondCancelled:
+		return &ir.Cond{Op: ir.CondFalse}
+	case ir.CondAnd, ir.CondOr, ir.CondNot:
+		n := *c
+		n.Args = make([]*ir.Cond, len(c.Args))
+		for i, a := range c.Args {
+			n.Args[i] = withStatus(a, ok)
+		}
+		return &n
+	}
+	return c
+}
+
+// stepRuns is a step condition decided for a job whose steps so far
+// succeeded (ok) or failed: a condition without a status function means
+// success() && it, as on GitHub.
+func stepRuns(c *ir.Cond, ok bool) *ir.Cond {
+	if !c.HasStatus() && !ok {
+		return &ir.Cond{Op: ir.CondFalse}
+	}
+	return simplify(withStatus(c, ok))
+}
+
+func boolOp(b bool) ir.CondOp {
+	if b {
+		return ir.CondTrue
+	}
+	return ir.CondFalse
+}
+
+// builtRevisionExprs name the repository, ref or commit of the revision
+// the run builds: what the target checks out anyway (it starts pull
+// request runs for the repository's own branches, whose head repository
+// is the repository).
+var builtRevisionExprs = []string{
+	"github.event.pull_request.head.repo.full_name", "github.event.pull_request.head.ref",
+	"github.event.pull_request.head.sha", "github.head_ref", "github.sha", "github.ref",
+}
+
+// builtRevision reports whether a checkout input is one expression over
+// the revision the run builds.
+func builtRevision(v string) bool {
+	body, ok := strings.CutPrefix(strings.TrimSpace(v), "${{")
+	if !ok {
+		return false
+	}
+	body, ok = strings.CutSuffix(body, "}}")
+	return ok && slices.Contains(builtRevisionExprs, strings.ToLower(strings.TrimSpace(body)))
 }
 
 // resolveArtifacts links each download to the job that uploads the artifact.
