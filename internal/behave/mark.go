@@ -631,11 +631,19 @@ func readOutputs(src []byte) map[string][]string {
 	return out
 }
 
+// githubTokenRe finds github.token in an expression.
+var githubTokenRe = regexp.MustCompile(`(?i)\bgithub\.token\b`)
+
 func collectRefs(m *Marked, src []byte) {
 	for _, x := range secretRefRe.FindAllStringSubmatch(string(src), -1) {
 		if !slices.Contains(m.Secrets, x[1]) {
 			m.Secrets = append(m.Secrets, x[1])
 		}
+	}
+	// github.token is the GITHUB_TOKEN secret: the conversion reads it from
+	// the target's secret, which a user creates as the warning says.
+	if githubTokenRe.Match(src) && !slices.Contains(m.Secrets, "GITHUB_TOKEN") {
+		m.Secrets = append(m.Secrets, "GITHUB_TOKEN")
 	}
 	for _, x := range varRefRe.FindAllStringSubmatch(string(src), -1) {
 		if !slices.Contains(m.Vars, x[1]) {
