@@ -615,24 +615,15 @@ func statusAfterSkippedNeed(c *ir.Cond) *ir.Cond {
 	if !c.HasStatus() {
 		return &ir.Cond{Op: ir.CondFalse}
 	}
-	var sub func(*ir.Cond) *ir.Cond
-	sub = func(c *ir.Cond) *ir.Cond {
-		switch c.Op {
+	n := simplify(replaceStatus(c, func(op ir.CondOp) (ir.CondOp, bool) {
+		switch op {
 		case ir.CondSuccess, ir.CondCancelled:
-			return &ir.Cond{Op: ir.CondFalse}
+			return ir.CondFalse, true
 		case ir.CondAlways:
-			return &ir.Cond{Op: ir.CondTrue}
-		case ir.CondAnd, ir.CondOr, ir.CondNot:
-			n := *c
-			n.Args = make([]*ir.Cond, len(c.Args))
-			for i, a := range c.Args {
-				n.Args[i] = sub(a)
-			}
-			return &n
+			return ir.CondTrue, true
 		}
-		return c
-	}
-	n := simplify(sub(c))
+		return op, false
+	}))
 	n.Source, n.Pos = c.Source, c.Pos
 	return n
 }

@@ -266,20 +266,33 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 // so far succeeded (ok) or failed: success() and always() hold when ok,
 // failure() when not, cancelled() never.
 func withStatus(c *ir.Cond, ok bool) *ir.Cond {
+	return replaceStatus(c, func(op ir.CondOp) (ir.CondOp, bool) {
+		switch op {
+		case ir.CondSuccess:
+			return boolOp(ok), true
+		case ir.CondFailure:
+			return boolOp(!ok), true
+		case ir.CondAlways:
+			return ir.CondTrue, true
+		case ir.CondCancelled:
+			return ir.CondFalse, true
+		}
+		return op, false
+	})
+}
+
+// replaceStatus returns c with each status function that decide decides
+// replaced by its constant (c is not changed).
+func replaceStatus(c *ir.Cond, decide func(ir.CondOp) (ir.CondOp, bool)) *ir.Cond {
+	if v, ok := decide(c.Op); ok {
+		return &ir.Cond{Op: v}
+	}
 	switch c.Op {
-	case ir.CondSuccess:
-		return &ir.Cond{Op: boolOp(ok)}
-	case ir.CondFailure:
-		return &ir.Cond{Op: boolOp(!ok)}
-	case ir.CondAlways:
-		return &ir.Cond{Op: ir.CondTrue}
-	case ir.CondCancelled:
-		return &ir.Cond{Op: ir.CondFalse}
 	case ir.CondAnd, ir.CondOr, ir.CondNot:
 		n := *c
 		n.Args = make([]*ir.Cond, len(c.Args))
 		for i, a := range c.Args {
-			n.Args[i] = withStatus(a, ok)
+			n.Args[i] = replaceStatus(a, decide)
 		}
 		return &n
 	}
