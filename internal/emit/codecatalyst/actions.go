@@ -140,12 +140,14 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 	}
 	vars := &variables{}
 	var steps *y.Node
+	var fetched []string
 	if runner {
 		steps = e.runnerSteps(j, vars)
+		fetched = e.fetchRunnerSecrets(j, vars, steps)
 	} else {
 		steps = e.buildSteps(j, vars)
+		fetched = e.fetchExtraSecrets(j, vars, steps)
 	}
-	fetched := e.fetchExtraSecrets(j, vars, steps)
 	if env := e.environment(j, runner, len(fetched) > 0); env != nil {
 		y.Set(a, "Environment", env)
 	}
@@ -231,9 +233,100 @@ func (e *emitter) fetchExtraSecrets(j *ir.Job, vars *variables, steps *y.Node) [
 	y.Set(m, "Run", y.Str(strings.Join(lines, "\n")))
 	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
 	steps.Content = append([]*y.Node{m}, steps.Content...)
-	e.report(ruleSecrets, diag.Warning, j.Pos, "job uses %d secrets and a CodeCatalyst action passes at most %d: %s %s read at run time from AWS Secrets Manager (%s) with the role of the action's environment, which needs secretsmanager:GetSecretValue on them. Create those secrets; CodeCatalyst does not mask their values in the log",
-		len(kept)+len(fetched), MaxSecretsPerAction, strings.Join(fetched, ", "), isAre(len(fetched)), strings.Join(ids, ", "))
+	e.reportFetched(j, len(kept)+len(fetched), fetched, ids)
 	return fetched
+}
+
+func (e *emitter) reportFetched(j *ir.Job, total int, fetched, ids []string) {
+	e.report(ruleSecrets, diag.Warning, j.Pos, "job uses %d secrets and a CodeCatalyst action passes at most %d: %s %s read at run time from AWS Secrets Manager (%s) with the role of the action's environment, which needs secretsmanager:GetSecretValue on them. Create those secrets; CodeCatalyst does not mask their values in the log",
+		total, MaxSecretsPerAction, strings.Join(fetched, ", "), isAre(len(fetched)), strings.Join(ids, ", "))
+}
+
+// fetchRunnerSecrets is fetchExtraSecrets for the GitHub Actions runner
+// action, whose steps name secrets in their env and with values: the first
+// secrets (up to the action's quota, less those its variables hold) stay
+// CodeCatalyst secrets; a first step reads the others from AWS Secrets
+// Manager into GITHUB_ENV, and the values read them as ${{ env.X }}. It
+// returns the GitHub names of the secrets read that way.
+func (e *emitter) fetchRunnerSecrets(j *ir.Job, vars *variables, steps *y.Node) []string {
+	budget := MaxSecretsPerAction - len(vars.secrets)
+	var order []string
+	forEachValue(steps, func(n *y.Node) {
+		for _, m := range secretRef.FindAllStringSubmatch(n.Value, -1) {
+			if !slices.Contains(order, m[1]) {
+				order = append(order, m[1])
+			}
+		}
+	})
+	if len(order) <= budget || budget < 0 {
+		return nil
+	}
+	extra := order[budget:]
+	var fetched, ids []string
+	lines := []string{
+		"ap_secret() {",
+		`  v="$(aws secretsmanager get-secret-value --secret-id "$2" --query SecretString --output text)" || exit 1`,
+		`  d="ap_EOF_$RANDOM$RANDOM$RANDOM"`,
+		`  printf '%s<<%s\n%s\n%s\n' "$1" "$d" "$v" "$d" >> "$GITHUB_ENV"`,
+		"}",
+	}
+	env := map[string]string{}
+	for _, cc := range extra {
+		gh := e.secretGitHub[cc]
+		if gh == "" {
+			gh = cc
+		}
+		id := emit.SecretsManagerID(e.cfg, gh)
+		env[cc] = "AP_SECRET_" + shell.EnvName(cc)
+		fetched, ids = append(fetched, gh), append(ids, id)
+		lines = append(lines, "ap_secret "+env[cc]+" "+shell.Quote(id))
+	}
+	forEachValue(steps, func(n *y.Node) {
+		n.Value = secretRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			if v, ok := env[secretRef.FindStringSubmatch(ref)[1]]; ok {
+				return "${{ env." + v + " }}"
+			}
+			return ref
+		})
+	})
+	m := y.Map()
+	y.Set(m, "name", y.Str("Read secrets from AWS Secrets Manager"))
+	if cond := e.runnerIf(j, &ir.Step{}); cond != "" {
+		y.Set(m, "if", y.Str(cond))
+	}
+	y.Set(m, "run", y.Str(strings.Join(lines, "\n")))
+	y.Set(m, "shell", y.Str("bash"))
+	// The job's env (AWS_REGION, for one) as every other step has it,
+	// without the secrets: they are what this step reads.
+	jobEnv := y.Map()
+	for _, d := range ir.InlineEnv(e.jobEnv(j, vars)) {
+		if v := e.runnerValue(j, d.Value); !strings.Contains(v, "${Secrets.") {
+			y.Put(jobEnv, d.Name, y.Str(v))
+		}
+	}
+	if len(jobEnv.Content) > 0 {
+		y.Set(m, "env", jobEnv)
+	}
+	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
+	steps.Content = append([]*y.Node{m}, steps.Content...)
+	e.reportFetched(j, len(order)+len(vars.secrets), fetched, ids)
+	return fetched
+}
+
+// forEachValue calls f on every env and with value of GitHub-format steps:
+// the fields the runner evaluates ${{ }} in, where a secret may stand.
+func forEachValue(steps *y.Node, f func(*y.Node)) {
+	for _, st := range steps.Content {
+		for _, key := range []string{"env", "with"} {
+			if m := y.Get(st, key); m != nil {
+				for i := 1; i < len(m.Content); i += 2 {
+					if strings.Contains(m.Content[i].Value, "${Secrets.") {
+						f(m.Content[i])
+					}
+				}
+			}
+		}
+	}
 }
 
 func isAre(n int) string {

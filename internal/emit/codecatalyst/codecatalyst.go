@@ -99,6 +99,9 @@ type emitter struct {
 	// linkedActions is the size of the largest set of actions linked by
 	// needs or artifacts when that set alone is over MaxActions.
 	linkedActions int
+	// secretGitHub maps a CodeCatalyst secret name written in runner steps
+	// to the GitHub secret it stands for.
+	secretGitHub map[string]string
 }
 
 // Emit converts a workflow into one CodeCatalyst workflow file per event
@@ -119,7 +122,7 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 		for _, p := range parts {
 			e := &emitter{w: p.w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
 				outVar: map[string]map[string]string{}, jobs: map[string]*ir.Job{}, artifactNames: map[string]string{}, seen: seen,
-				runtime: runtimeWord(opts.WorkflowDir), runtimeUsed: &runtimeUsed, linkedActions: linked}
+				runtime: runtimeWord(opts.WorkflowDir), runtimeUsed: &runtimeUsed, linkedActions: linked, secretGitHub: map[string]string{}}
 			if len(parts) > 1 && p.w == parts[0].w {
 				e.reportSplit(parts)
 			}

@@ -349,7 +349,9 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		if strings.EqualFold(ref.Name, "GITHUB_TOKEN") {
 			e.githubToken(ref)
 		}
-		return "${Secrets." + e.cfg.SecretName(ref.Name) + "}", false
+		name := e.cfg.SecretName(ref.Name)
+		e.secretGitHub[name] = ref.Name
+		return "${Secrets." + name + "}", false
 	case ir.RefVar:
 		if val, ok := e.varValue(j, ref.Name); ok {
 			return escapeForRunner(val), false
