@@ -912,6 +912,15 @@ func (r *ccRun) runner(ctx context.Context, a *ccAction, cfg map[string]any, var
 			env[k] = v
 		}
 	}
+	if r.env.Bin != "" {
+		// The runner has the AWS CLI of the action's environment, as a
+		// build action has: the suite's stand-in comes first on PATH.
+		steps = append([]any{map[string]any{
+			"name": "actionport-behave: the suite's AWS CLI",
+			"run":  `echo "$AP_BEHAVE_BIN" >> "$GITHUB_PATH"`,
+			"env":  map[string]any{"AP_BEHAVE_BIN": r.env.Bin},
+		}}, steps...)
+	}
 	if len(a.def.Outputs.Artifacts) > 0 {
 		// Output artifacts are files of the runner's workspace: copy it back.
 		steps = append(slices.Clone(steps), map[string]any{
