@@ -231,13 +231,15 @@ func (e *emitter) fetchExtraSecrets(j *ir.Job, vars *variables, steps *y.Node) [
 	}
 	m := y.Map()
 	y.Set(m, "Run", y.Str(strings.Join(lines, "\n")))
-	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
-	steps.Content = append([]*y.Node{m}, steps.Content...)
-	e.reportFetched(j, len(kept)+len(fetched), fetched, ids)
+	e.prependFetch(j, steps, m, len(kept)+len(fetched), fetched, ids)
 	return fetched
 }
 
-func (e *emitter) reportFetched(j *ir.Job, total int, fetched, ids []string) {
+// prependFetch puts step m, which reads the secrets fetched from AWS
+// Secrets Manager (ids), first in steps and reports it.
+func (e *emitter) prependFetch(j *ir.Job, steps, m *y.Node, total int, fetched, ids []string) {
+	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
+	steps.Content = append([]*y.Node{m}, steps.Content...)
 	e.report(ruleSecrets, diag.Warning, j.Pos, "job uses %d secrets and a CodeCatalyst action passes at most %d: %s %s read at run time from AWS Secrets Manager (%s) with the role of the action's environment, which needs secretsmanager:GetSecretValue on them. Create those secrets; CodeCatalyst does not mask their values in the log",
 		total, MaxSecretsPerAction, strings.Join(fetched, ", "), isAre(len(fetched)), strings.Join(ids, ", "))
 }
@@ -307,9 +309,7 @@ func (e *emitter) fetchRunnerSecrets(j *ir.Job, vars *variables, steps *y.Node) 
 	if len(jobEnv.Content) > 0 {
 		y.Set(m, "env", jobEnv)
 	}
-	y.AddHead(m, y.Comment(fmt.Sprintf("secrets beyond CodeCatalyst's %d per action, read from AWS Secrets Manager", MaxSecretsPerAction)))
-	steps.Content = append([]*y.Node{m}, steps.Content...)
-	e.reportFetched(j, len(order)+len(vars.secrets), fetched, ids)
+	e.prependFetch(j, steps, m, len(order)+len(vars.secrets), fetched, ids)
 	return fetched
 }
 
