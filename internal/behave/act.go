@@ -92,14 +92,25 @@ func (a *Act) Run(ctx context.Context, dir, workflow, event string, payload []by
 	for _, k := range sortedKeys(a.Env) {
 		args = append(args, "--env", k+"="+a.Env[k])
 	}
-	cmd := exec.CommandContext(ctx, a.Bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+a.Home, "XDG_CACHE_HOME="+filepath.Join(a.Home, ".cache"), "DOCKER_HOST=unix:///nonexistent")
 	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	runErr := cmd.Run()
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("act: %w", ctx.Err())
+	var runErr error
+	for try := 0; ; try++ {
+		out.Reset()
+		errOut.Reset()
+		cmd := exec.CommandContext(ctx, a.Bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+a.Home, "XDG_CACHE_HOME="+filepath.Join(a.Home, ".cache"), "DOCKER_HOST=unix:///nonexistent")
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		runErr = cmd.Run()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("act: %w", ctx.Err())
+		}
+		// act v0.2.82 writes its local repository cache from parallel
+		// jobs without a lock, and the Go runtime may abort it: that run
+		// says nothing about the workflow, so it is run again.
+		if try == 2 || !strings.Contains(errOut.String(), "fatal error: concurrent map") {
+			break
+		}
 	}
 	res := &ActResult{Output: map[string]string{}, Failed: runErr != nil}
 	var log strings.Builder

@@ -21,6 +21,12 @@ var absorbed = []string{
 	"actions/setup-dotnet", "ruby/setup-ruby", "shivammathur/setup-php",
 }
 
+// installers are the tool installers actionport turns into the commands
+// that install the tool (translate's native installers): like an absorbed
+// action their stubs print no marker, as the commands print none, but they
+// write the outputs the workflow reads (a step reading them keeps the action).
+var installers = []string{"astral-sh/setup-uv", "pnpm/action-setup", "hashicorp/setup-terraform"}
+
 // splitUses splits "owner/repo/path@ref" into "owner/repo@ref", the path
 // and the lower-cased "owner/repo/path".
 func splitUses(uses string) (repoRef, path, name string) {
@@ -95,6 +101,14 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 		script = append(script, `if [ -n "$AP_REGION" ]; then echo "AWS_REGION=$AP_REGION" >> "$GITHUB_ENV"; echo "AWS_DEFAULT_REGION=$AP_REGION" >> "$GITHUB_ENV"; fi`)
 	case slices.Contains(absorbed, name):
 		script = append(script, "true")
+	case slices.Contains(installers, name):
+		script = append(script, "true")
+		if name == "astral-sh/setup-uv" && slices.Contains(u.Inputs, "python-version") {
+			// The action exports python-version as UV_PYTHON.
+			env["AP_UV_PYTHON"] = "${{ inputs.python-version }}"
+			script = append(script, `echo "UV_PYTHON=$AP_UV_PYTHON" >> "$GITHUB_ENV"`)
+		}
+		script = append(script, stubOutputs(u.Outputs)...)
 	default:
 		script = append(script, fmt.Sprintf(markLine, `"$AP_S"`, "begin", "''"))
 		for i, in := range u.Inputs {
@@ -102,9 +116,7 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 			env[v] = "${{ inputs." + in + " }}"
 			script = append(script, fmt.Sprintf(markLine, `"$AP_S"`, shellQuote("with."+in), `"$`+v+`"`))
 		}
-		for _, o := range u.Outputs {
-			script = append(script, fmt.Sprintf(`echo "%s=o-$AP_S-%s" >> "$GITHUB_OUTPUT"`, o, o))
-		}
+		script = append(script, stubOutputs(u.Outputs)...)
 	}
 	outputs := map[string]any{}
 	for _, o := range u.Outputs {
@@ -121,6 +133,16 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 		"runs":    map[string]any{"using": "composite", "steps": []any{step}},
 	}
 	return yaml.Marshal(a)
+}
+
+// stubOutputs are the commands that set a stub's outputs to values naming
+// the step and the output.
+func stubOutputs(outputs []string) []string {
+	var lines []string
+	for _, o := range outputs {
+		lines = append(lines, fmt.Sprintf(`echo "%s=o-$AP_S-%s" >> "$GITHUB_OUTPUT"`, o, o))
+	}
+	return lines
 }
 
 // WriteLocalStub writes a stand-in for a local action the repository does

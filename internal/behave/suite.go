@@ -478,8 +478,52 @@ case "$1 $2" in
 esac
 `
 
+// fakeDownloads stand for the network the native tool installers download
+// from (the suite runs offline): curl writes an empty file for -o and
+// prints nothing else but Terraform's version check; unzip extracts
+// nothing; npm install -g installs a command that does nothing. Marker
+// steps never call them.
+var fakeDownloads = map[string]string{
+	"curl": `#!/bin/sh
+# actionport behave: a stand-in for downloads (the suite runs offline).
+while [ $# -gt 0 ]; do
+  case "$1" in
+  -o | --output) : > "$2"; shift ;;
+  https://checkpoint-api.hashicorp.com/*) printf '{"product":"terraform","current_version":"1.9.8"}\n' ;;
+  esac
+  shift
+done
+`,
+	"unzip": `#!/bin/sh
+# actionport behave: a stand-in for unzip of a download that was not made.
+while [ $# -gt 0 ]; do
+  if [ "$1" = -d ]; then mkdir -p "$2"; fi
+  shift
+done
+`,
+	"npm": `#!/bin/sh
+# actionport behave: a stand-in for npm installing a tool globally: the
+# tool becomes a command beside this one that does nothing.
+case " $* " in
+*" -g "*)
+  if [ "$1" = install ] || [ "$1" = i ]; then
+    for a in "$@"; do
+      case "$a" in
+      -* | install | i) ;;
+      *) name=${a%%@*}; [ -n "$name" ] || { name=${a#@}; name=@${name%%@*}; }; name=${name##*/}
+         printf '#!/bin/sh\nexit 0\n' > "$(dirname "$0")/$name" && chmod +x "$(dirname "$0")/$name" ;;
+      esac
+    done
+    exit 0
+  fi ;;
+esac
+echo "npm $*: not simulated by the behaviour suite" >&2
+exit 1
+`,
+}
+
 // writeFakeAWS writes the fake AWS CLI into bin, with store (secret id to
-// value) as the secrets it answers.
+// value) as the secrets it answers, and the fake downloads.
 func writeFakeAWS(bin string, store map[string]string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return err
@@ -490,6 +534,11 @@ func writeFakeAWS(bin string, store map[string]string) error {
 	}
 	if err := os.WriteFile(filepath.Join(bin, "secretsmanager.tsv"), []byte(tsv.String()), 0o644); err != nil {
 		return err
+	}
+	for name, script := range fakeDownloads {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAWS), 0o755)
 }

@@ -33,6 +33,7 @@ const (
 	ruleStepTimeout      = "step-timeout"
 	ruleSnapshot         = "job-snapshot"
 	ruleEventSpecialized = "event-specialized" // behaviour depends on the event: one output per event
+	ruleNativeAction     = "native-action"     // a tool installer action became its commands (or stays a step: why)
 )
 
 const (

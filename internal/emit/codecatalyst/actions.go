@@ -148,6 +148,18 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 		steps = e.buildSteps(j, vars)
 		fetched = e.fetchExtraSecrets(j, vars, steps)
 	}
+	if len(steps.Content) == 0 {
+		// No step runs for this output's events (their conditions were
+		// folded to false): the job still succeeds, as on GitHub, and
+		// CodeCatalyst requires at least one step.
+		key := "Run"
+		if runner {
+			key = "run"
+		}
+		noop := y.Map()
+		y.Set(noop, key, y.Str("echo 'No step of this job runs for these events.'"))
+		steps.Content = append(steps.Content, noop)
+	}
 	if env := e.environment(j, runner, len(fetched) > 0); env != nil {
 		y.Set(a, "Environment", env)
 	}

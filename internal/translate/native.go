@@ -1,0 +1,287 @@
+package translate
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/actionport/actionport/internal/ir"
+)
+
+// A native installer turns a marketplace action that installs a tool into
+// the shell commands that install it, so that a job left with run steps
+// only needs neither the GitHub Actions runner nor a GitHub connection. It
+// returns the commands and the step name to use when the source has none,
+// or the reason the action stays a GitHub step.
+type nativeInstaller func(n *nativeStep) (run, name, keep string)
+
+// nativeInstallers are the actions with a faithful command-line equivalent.
+var nativeInstallers = map[string]nativeInstaller{
+	"astral-sh/setup-uv":        setupUV,
+	"pnpm/action-setup":         setupPNPM,
+	"hashicorp/setup-terraform": setupTerraform,
+}
+
+// nativeStep is an action step being replaced, with the job it is in.
+type nativeStep struct {
+	job  *ir.Job
+	step *ir.Step
+	idx  int
+	// handled are the inputs the installer read; any other input keeps the action.
+	handled []string
+	// info are notes on inputs that have no effect on the target.
+	info []string
+	// jobEnv are variables the action sets for the job's later steps.
+	jobEnv []ir.EnvVar
+	// caches are the caches the action keeps.
+	caches []ir.Cache
+}
+
+// input returns the value of input name and records it as handled.
+func (n *nativeStep) input(name string) (ir.Value, bool) {
+	n.handled = append(n.handled, name)
+	return input(n.step.With, name)
+}
+
+// ignore records inputs whose effect the target does not have, with why.
+func (n *nativeStep) ignore(why string, names ...string) {
+	var given []string
+	for _, name := range names {
+		if _, ok := n.input(name); ok {
+			given = append(given, name)
+		}
+	}
+	if len(given) > 0 {
+		n.info = append(n.info, strings.Join(given, ", ")+": "+why)
+	}
+}
+
+// plainWord matches a literal that reads the same unquoted in a shell word.
+var plainWord = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]*$`)
+
+// arg is an input's value for the commands: the literal itself when it is
+// a plain word, otherwise "${env}" with the value set as the step variable
+// env, so that no expression is spliced into shell text. It belongs inside
+// double quotes.
+func (n *nativeStep) arg(v ir.Value, env string) string {
+	if v.IsLiteral() && plainWord.MatchString(v.Text()) {
+		return v.Text()
+	}
+	n.step.Env = append(n.step.Env, ir.EnvVar{Name: env, Value: v, Pos: v.Pos})
+	return "${" + env + "}"
+}
+
+// exactVersion matches a version an installer URL can name.
+var exactVersion = regexp.MustCompile(`^v?\d+\.\d+\.\d+$`)
+
+// version is a version input for a download URL: "" for the latest, or the
+// argument; keep is set when the input is a range the command cannot resolve.
+func (n *nativeStep) version(name, env string) (arg, keep string) {
+	v, ok := n.input(name)
+	switch {
+	case !ok || v.IsLiteral() && (v.Text() == "" || v.Text() == "latest"):
+		return "", ""
+	case v.IsLiteral() && !exactVersion.MatchString(v.Text()):
+		return "", fmt.Sprintf("%s %q is a range, which only the action resolves", name, v.Text())
+	}
+	return strings.TrimPrefix(n.arg(v, env), "v"), ""
+}
+
+// binDir is where the native installers put tools: a directory on PATH in
+// the build images of both targets, whose builds run as root, so that the
+// later steps find the tool without GITHUB_PATH (and its step runtime).
+const binDir = "/usr/local/bin"
+
+// setupUV installs uv with Astral's installer (what astral-sh/setup-uv
+// downloads) and passes python-version on as UV_PYTHON, as the action does.
+func setupUV(n *nativeStep) (run, name, keep string) {
+	version, keep := n.version("version", "UV_VERSION")
+	if keep != "" {
+		return "", "", keep
+	}
+	url := "https://astral.sh/uv/install.sh"
+	if version != "" {
+		url = "https://astral.sh/uv/" + version + "/install.sh"
+	}
+	var b strings.Builder
+	b.WriteString("uv_installer=\"$(mktemp)\"\n")
+	fmt.Fprintf(&b, "curl -LsSf \"%s\" -o \"$uv_installer\"\n", url)
+	fmt.Fprintf(&b, "UV_UNMANAGED_INSTALL=%s sh \"$uv_installer\"\n", binDir)
+	if v, ok := n.input("python-version"); ok && v.Raw != "" {
+		// The action exports UV_PYTHON for the rest of the job.
+		n.jobEnv = append(n.jobEnv, ir.EnvVar{Name: "UV_PYTHON", Value: v, Pos: v.Pos})
+	}
+	// The action caches uv's cache directory by default on GitHub-hosted
+	// runners (enable-cache: auto); the targets keep it with their file cache.
+	cache := true
+	if v, ok := n.input("enable-cache"); ok {
+		switch t := strings.ToLower(v.Text()); {
+		case !v.IsLiteral():
+			return "", "", "enable-cache is computed at run time"
+		case t == "false":
+			cache = false
+		case t != "true" && t != "auto":
+			return "", "", fmt.Sprintf("enable-cache %q is not true, false or auto", v.Text())
+		}
+	}
+	if cache {
+		paths := []string{"~/.cache/uv"}
+		if v, ok := n.input("cache-python"); ok && v.IsLiteral() && strings.EqualFold(v.Text(), "true") {
+			paths = append(paths, "~/.local/share/uv/python")
+		}
+		n.caches = append(n.caches, ir.Cache{Paths: paths, Pos: n.step.Pos})
+		n.ignore("the target's file cache keeps uv's cache without the action's key", "cache-dependency-glob", "cache-suffix", "prune-cache", "ignore-nothing-to-cache", "save-cache", "restore-cache")
+	}
+	n.input("cache-python")
+	n.input("github-token") // only raises the GitHub API rate limit of the download
+	return b.String(), "Set up uv", ""
+}
+
+// setupPNPM installs pnpm with npm, at the version asked for or the one the
+// packageManager field of package.json names (which the action requires
+// when no version is given).
+func setupPNPM(n *nativeStep) (run, name, keep string) {
+	v, ok := n.input("version")
+	var b strings.Builder
+	if ok && v.Raw != "" {
+		fmt.Fprintf(&b, "npm install -g \"pnpm@%s\"\n", n.arg(v, "PNPM_VERSION"))
+	} else {
+		b.WriteString(`npm install -g "pnpm@$(node -p 'require("./package.json").packageManager.replace(/^pnpm@/, "").split("+")[0]')"` + "\n")
+	}
+	if ri, ok := n.input("run_install"); ok && ri.Raw != "" {
+		switch {
+		case !ri.IsLiteral():
+			return "", "", "run_install is computed at run time"
+		case strings.EqualFold(ri.Text(), "true"):
+			b.WriteString("pnpm install\n")
+		case !strings.EqualFold(ri.Text(), "false"):
+			return "", "", "run_install lists install options, which only the action reads"
+		}
+	}
+	return b.String(), "Set up pnpm", ""
+}
+
+// terraformWrapperOutputs are the outputs hashicorp/setup-terraform's
+// wrapper gives each later step that runs terraform.
+var terraformWrapperOutputs = []string{"stdout", "stderr", "exitcode"}
+
+// setupTerraform downloads Terraform from releases.hashicorp.com, as the
+// action does. The action's wrapper, on by default, only adds outputs to
+// the steps that run terraform: the action is kept when a later step reads them.
+func setupTerraform(n *nativeStep) (run, name, keep string) {
+	version, keep := n.version("terraform_version", "TERRAFORM_VERSION")
+	if keep != "" {
+		return "", "", keep
+	}
+	wrapper := true
+	if w, ok := n.input("terraform_wrapper"); ok && w.IsLiteral() && strings.EqualFold(w.Text(), "false") {
+		wrapper = false
+	}
+	if wrapper {
+		for _, s := range n.job.Steps[n.idx+1:] {
+			if s.Kind == ir.StepRun && slices.ContainsFunc(s.Outputs, func(o string) bool { return slices.Contains(terraformWrapperOutputs, o) }) {
+				return "", "", fmt.Sprintf("step %q reads the outputs the action's wrapper gives terraform commands", s.Label())
+			}
+		}
+	}
+	var b strings.Builder
+	if version == "" {
+		b.WriteString(`tf_version="$(curl -fsSL https://checkpoint-api.hashicorp.com/v1/check/terraform | sed -E 's/.*"current_version":"([^"]+)".*/\1/')"` + "\n")
+		version = "${tf_version}"
+	}
+	b.WriteString("case \"$(uname -m)\" in aarch64 | arm64) tf_arch=arm64 ;; *) tf_arch=amd64 ;; esac\n")
+	b.WriteString("tf_zip=\"$(mktemp)\"\n")
+	fmt.Fprintf(&b, "curl -fsSL -o \"$tf_zip\" \"https://releases.hashicorp.com/terraform/%[1]s/terraform_%[1]s_linux_${tf_arch}.zip\"\n", version)
+	fmt.Fprintf(&b, "unzip -o -q \"$tf_zip\" terraform -d %s\n", binDir)
+	return b.String(), "Set up Terraform", ""
+}
+
+// nativeActions replaces the tool installers among the job's action steps
+// by their commands when that leaves the job with no GitHub action, so that
+// it needs no GitHub Actions runner. A job that keeps another action runs
+// on the runner anyway, where the installers work as they are; so does a
+// job whose setup action takes its version from the matrix (CodeCatalyst's
+// build action has one runtime per image, the runner installs each).
+func (t *translator) nativeActions(j *ir.Job) {
+	type rewrite struct {
+		step   *ir.Step
+		with   ir.Step
+		env    []ir.EnvVar
+		caches []ir.Cache
+		info   []string
+	}
+	var plan []rewrite
+	var kept []string // why installers stay steps, one per installer
+	for i, s := range j.Steps {
+		if s.Kind != ir.StepAction || s.Runtime != nil || s.Notify != nil {
+			continue
+		}
+		name, _ := actionRef(s.Uses)
+		install, ok := nativeInstallers[name]
+		if !ok {
+			return // another action keeps the job on the runner
+		}
+		c := *s
+		c.Env = slices.Clip(c.Env) // a kept action must stay as it was
+		n := &nativeStep{job: j, step: &c, idx: i}
+		run, stepName, keep := install(n)
+		if keep == "" && len(s.Outputs) > 0 {
+			keep = fmt.Sprintf("a later step reads its outputs (%s)", strings.Join(s.Outputs, ", "))
+		}
+		for _, w := range s.With {
+			if keep == "" && !slices.ContainsFunc(n.handled, func(h string) bool { return strings.EqualFold(h, w.Name) }) {
+				keep = fmt.Sprintf("input %s has no command-line equivalent here", w.Name)
+			}
+		}
+		if keep != "" {
+			t.diag(ruleNativeAction, infoSev, s.Pos, "%s stays a GitHub Actions step: %s", s.Uses, keep)
+			kept = append(kept, keep)
+			continue
+		}
+		c.Kind, c.Uses, c.With = ir.StepRun, "", nil
+		c.Run = ir.Value{Parts: []ir.Part{{Lit: run}}, Raw: run, Pos: s.Pos}
+		if c.Name == "" {
+			c.Name = stepName
+		}
+		plan = append(plan, rewrite{step: s, with: c, env: n.jobEnv, caches: n.caches, info: n.info})
+	}
+	if len(plan) == 0 || len(kept) > 0 {
+		return
+	}
+	for _, s := range j.Steps {
+		if s.Runtime != nil && slices.ContainsFunc(s.With, func(w ir.EnvVar) bool { return strings.Contains(w.Value.Raw, "matrix.") }) {
+			for _, r := range plan {
+				t.diag(ruleNativeAction, infoSev, r.step.Pos, "%s stays a GitHub Actions step: %s takes its version from the matrix, which only the GitHub Actions runner installs per combination", r.step.Uses, s.Uses)
+			}
+			return
+		}
+	}
+	for _, r := range plan {
+		name, _ := actionRef(r.step.Uses)
+		*r.step = r.with
+		// What an action exports through GITHUB_ENV reaches the later
+		// steps, over the workflow's and job's env: but not over a step's
+		// own env. A job variable does that when no earlier step can see
+		// another value; otherwise the later steps get it.
+		for _, v := range r.env {
+			named := func(e ir.EnvVar) bool { return e.Name == v.Name }
+			if !slices.ContainsFunc(t.wf.Env, named) && !slices.ContainsFunc(j.Env, named) {
+				j.Env = append(j.Env, v)
+				continue
+			}
+			for _, later := range j.Steps[slices.Index(j.Steps, r.step)+1:] {
+				if !slices.ContainsFunc(later.Env, named) {
+					later.Env = append(later.Env, v)
+				}
+			}
+		}
+		j.Caches = append(j.Caches, r.caches...)
+		msg := fmt.Sprintf("%s became the commands that install the tool, so the job needs no GitHub Actions runner", name)
+		if len(r.info) > 0 {
+			msg += "; " + strings.Join(r.info, "; ")
+		}
+		t.diag(ruleNativeAction, infoSev, r.step.Pos, "%s", msg)
+	}
+	j.UsesActions = slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Kind == ir.StepAction && s.Runtime == nil })
+}
