@@ -25,7 +25,7 @@ var absorbed = []string{
 // that install the tool (translate's native installers): like an absorbed
 // action their stubs print no marker, as the commands print none, but they
 // write the outputs the workflow reads (a step reading them keeps the action).
-var installers = []string{"astral-sh/setup-uv", "pnpm/action-setup", "hashicorp/setup-terraform"}
+var installers = []string{"astral-sh/setup-uv", "pnpm/action-setup", "hashicorp/setup-terraform", "aws-actions/setup-sam", "aws-actions/amazon-ecr-login"}
 
 // splitUses splits "owner/repo/path@ref" into "owner/repo@ref", the path
 // and the lower-cased "owner/repo/path".
@@ -108,7 +108,13 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 			env["AP_UV_PYTHON"] = "${{ inputs.python-version }}"
 			script = append(script, `echo "UV_PYTHON=$AP_UV_PYTHON" >> "$GITHUB_ENV"`)
 		}
-		script = append(script, stubOutputs(u.Outputs)...)
+		outputs := u.Outputs
+		if name == "aws-actions/amazon-ecr-login" && slices.Contains(outputs, "registry") {
+			// The registry of the account the suite's AWS CLI answers for.
+			script = append(script, `echo "registry=123456789012.dkr.ecr.${AWS_REGION:-$AWS_DEFAULT_REGION}.amazonaws.com" >> "$GITHUB_OUTPUT"`)
+			outputs = slices.DeleteFunc(slices.Clone(outputs), func(o string) bool { return o == "registry" })
+		}
+		script = append(script, stubOutputs(outputs)...)
 	default:
 		script = append(script, fmt.Sprintf(markLine, `"$AP_S"`, "begin", "''"))
 		for i, in := range u.Inputs {

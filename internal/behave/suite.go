@@ -465,7 +465,12 @@ const fakeAWS = `#!/bin/sh
 # actionport behave: a stand-in for the AWS CLI on a build machine.
 case "$1 $2" in
 "sts assume-role") printf 'ASIABEHAVE\tbehave-secret-key\tbehave-session-token\n' ;;
-"sts get-caller-identity") printf '{"Account": "123456789012", "Arn": "arn:aws:sts::123456789012:assumed-role/behave/behave"}\n' ;;
+"sts get-caller-identity")
+  case " $* " in
+  *" --query Account "*) echo 123456789012 ;;
+  *) printf '{"Account": "123456789012", "Arn": "arn:aws:sts::123456789012:assumed-role/behave/behave"}\n' ;;
+  esac ;;
+"ecr get-login-password") echo behave-ecr-password ;;
 "secretsmanager get-secret-value")
   id=
   while [ $# -gt 0 ]; do
@@ -481,8 +486,9 @@ esac
 // fakeDownloads stand for the network the native tool installers download
 // from (the suite runs offline): curl writes an empty file for -o and
 // prints nothing else but Terraform's version check; unzip extracts
-// nothing; npm install -g installs a command that does nothing. Marker
-// steps never call them.
+// nothing but an installer that does nothing; npm install -g installs a
+// command that does nothing; docker login takes the password and succeeds.
+// Marker steps never call them.
 var fakeDownloads = map[string]string{
 	"curl": `#!/bin/sh
 # actionport behave: a stand-in for downloads (the suite runs offline).
@@ -495,11 +501,25 @@ while [ $# -gt 0 ]; do
 done
 `,
 	"unzip": `#!/bin/sh
-# actionport behave: a stand-in for unzip of a download that was not made.
+# actionport behave: a stand-in for unzip of a download that was not made:
+# an archive extracted into a directory of the build's own brings an
+# installer that does nothing (the AWS SAM CLI's install).
 while [ $# -gt 0 ]; do
-  if [ "$1" = -d ]; then mkdir -p "$2"; fi
+  if [ "$1" = -d ]; then
+    mkdir -p "$2"
+    case "$2" in
+    /usr/* | /opt/*) ;;
+    *) printf '#!/bin/sh\nexit 0\n' > "$2/install" && chmod +x "$2/install" ;;
+    esac
+  fi
   shift
 done
+`,
+	"docker": `#!/bin/sh
+# actionport behave: a stand-in for docker login (the suite has no engine).
+if [ "$1" = login ]; then cat > /dev/null; exit 0; fi
+echo "docker $*: not simulated by the behaviour suite" >&2
+exit 1
 `,
 	"npm": `#!/bin/sh
 # actionport behave: a stand-in for npm installing a tool globally: the

@@ -9,18 +9,20 @@ import (
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// A native installer turns a marketplace action that installs a tool into
-// the shell commands that install it, so that a job left with run steps
-// only needs neither the GitHub Actions runner nor a GitHub connection. It
-// returns the commands and the step name to use when the source has none,
-// or the reason the action stays a GitHub step.
+// A native installer turns a marketplace action that installs a tool (or
+// logs in to a registry) into the shell commands that do what it does, so
+// that a job left with run steps only needs neither the GitHub Actions
+// runner nor a GitHub connection. It returns the commands and the step name
+// to use when the source has none, or the reason the action stays a step.
 type nativeInstaller func(n *nativeStep) (run, name, keep string)
 
 // nativeInstallers are the actions with a faithful command-line equivalent.
 var nativeInstallers = map[string]nativeInstaller{
-	"astral-sh/setup-uv":        setupUV,
-	"pnpm/action-setup":         setupPNPM,
-	"hashicorp/setup-terraform": setupTerraform,
+	"astral-sh/setup-uv":           setupUV,
+	"pnpm/action-setup":            setupPNPM,
+	"hashicorp/setup-terraform":    setupTerraform,
+	"aws-actions/setup-sam":        setupSAM,
+	"aws-actions/amazon-ecr-login": ecrLogin,
 }
 
 // nativeStep is an action step being replaced, with the job it is in.
@@ -36,6 +38,8 @@ type nativeStep struct {
 	jobEnv []ir.EnvVar
 	// caches are the caches the action keeps.
 	caches []ir.Cache
+	// outputs are the step outputs the commands write.
+	outputs []string
 }
 
 // input returns the value of input name and records it as handled.
@@ -93,6 +97,9 @@ func (n *nativeStep) version(name, env string) (arg, keep string) {
 // later steps find the tool without GITHUB_PATH (and its step runtime).
 const binDir = "/usr/local/bin"
 
+// uvCacheTuning are setup-uv's inputs that only tune its cache.
+var uvCacheTuning = []string{"cache-dependency-glob", "cache-suffix", "prune-cache", "ignore-nothing-to-cache", "save-cache", "restore-cache"}
+
 // setupUV installs uv with Astral's installer (what astral-sh/setup-uv
 // downloads) and passes python-version on as UV_PYTHON, as the action does.
 func setupUV(n *nativeStep) (run, name, keep string) {
@@ -131,9 +138,11 @@ func setupUV(n *nativeStep) (run, name, keep string) {
 			paths = append(paths, "~/.local/share/uv/python")
 		}
 		n.caches = append(n.caches, ir.Cache{Paths: paths, Pos: n.step.Pos})
-		n.ignore("the target's file cache keeps uv's cache without the action's key", "cache-dependency-glob", "cache-suffix", "prune-cache", "ignore-nothing-to-cache", "save-cache", "restore-cache")
+		n.ignore("the target's file cache keeps uv's cache without the action's key", uvCacheTuning...)
 	}
-	n.input("cache-python")
+	for _, name := range append([]string{"cache-python", "working-directory"}, uvCacheTuning...) {
+		n.input(name) // without a cache, or only where the action looks for files
+	}
 	n.input("github-token") // only raises the GitHub API rate limit of the download
 	return b.String(), "Set up uv", ""
 }
@@ -197,6 +206,51 @@ func setupTerraform(n *nativeStep) (run, name, keep string) {
 	return b.String(), "Set up Terraform", ""
 }
 
+// setupSAM installs the AWS SAM CLI with AWS's Linux installer, at the
+// version asked for or the latest release (the action installs the same
+// release, with pip or, with use-installer, with this installer).
+func setupSAM(n *nativeStep) (run, name, keep string) {
+	version, keep := n.version("version", "SAM_VERSION")
+	if keep != "" {
+		return "", "", keep
+	}
+	n.input("use-installer")
+	n.input("python") // the installer bundles its Python
+	n.input("token")  // only raises the GitHub API rate limit of the download
+	url := "https://github.com/aws/aws-sam-cli/releases/latest/download/aws-sam-cli-linux-${sam_arch}.zip"
+	if version != "" {
+		url = "https://github.com/aws/aws-sam-cli/releases/download/v" + version + "/aws-sam-cli-linux-${sam_arch}.zip"
+	}
+	var b strings.Builder
+	b.WriteString("case \"$(uname -m)\" in aarch64 | arm64) sam_arch=arm64 ;; *) sam_arch=x86_64 ;; esac\n")
+	b.WriteString("sam_dir=\"$(mktemp -d)\"\n")
+	fmt.Fprintf(&b, "curl -fsSL -o \"$sam_dir/sam.zip\" \"%s\"\n", url)
+	b.WriteString("unzip -q \"$sam_dir/sam.zip\" -d \"$sam_dir/sam\"\n")
+	b.WriteString("\"$sam_dir/sam/install\" --update\n")
+	return b.String(), "Set up the AWS SAM CLI", ""
+}
+
+// ecrLogin logs Docker in to the build account's private ECR registry in
+// the build's region, as aws-actions/amazon-ecr-login does with the
+// credentials of the job, and writes the registry output.
+func ecrLogin(n *nativeStep) (run, name, keep string) {
+	if v, ok := n.input("registries"); ok && v.Raw != "" {
+		return "", "", "registries names other accounts' registries"
+	}
+	if v, ok := n.input("registry-type"); ok && !(v.IsLiteral() && strings.EqualFold(v.Text(), "private")) {
+		return "", "", "registry-type is not private"
+	}
+	// The build's Docker logs nothing out and prints no password.
+	n.input("mask-password")
+	n.input("skip-logout")
+	n.outputs = []string{"registry"}
+	var b strings.Builder
+	b.WriteString("registry=\"$(aws sts get-caller-identity --query Account --output text).dkr.ecr.${AWS_REGION:-$AWS_DEFAULT_REGION}.amazonaws.com\"\n")
+	b.WriteString("aws ecr get-login-password | docker login --username AWS --password-stdin \"$registry\"\n")
+	b.WriteString("echo \"registry=$registry\" >> \"$GITHUB_OUTPUT\"\n")
+	return b.String(), "Log in to Amazon ECR", ""
+}
+
 // nativeActions replaces the tool installers among the job's action steps
 // by their commands when that leaves the job with no GitHub action, so that
 // it needs no GitHub Actions runner. A job that keeps another action runs
@@ -226,8 +280,10 @@ func (t *translator) nativeActions(j *ir.Job) {
 		c.Env = slices.Clip(c.Env) // a kept action must stay as it was
 		n := &nativeStep{job: j, step: &c, idx: i}
 		run, stepName, keep := install(n)
-		if keep == "" && len(s.Outputs) > 0 {
-			keep = fmt.Sprintf("a later step reads its outputs (%s)", strings.Join(s.Outputs, ", "))
+		if keep == "" {
+			if missing := slices.DeleteFunc(slices.Clone(s.Outputs), func(o string) bool { return slices.Contains(n.outputs, o) }); len(missing) > 0 {
+				keep = fmt.Sprintf("a later step reads its outputs (%s)", strings.Join(missing, ", "))
+			}
 		}
 		for _, w := range s.With {
 			if keep == "" && !slices.ContainsFunc(n.handled, func(h string) bool { return strings.EqualFold(h, w.Name) }) {
@@ -277,7 +333,7 @@ func (t *translator) nativeActions(j *ir.Job) {
 			}
 		}
 		j.Caches = append(j.Caches, r.caches...)
-		msg := fmt.Sprintf("%s became the commands that install the tool, so the job needs no GitHub Actions runner", name)
+		msg := fmt.Sprintf("%s became shell commands (step %q), so the job needs no GitHub Actions runner", name, r.with.Name)
 		if len(r.info) > 0 {
 			msg += "; " + strings.Join(r.info, "; ")
 		}

@@ -21,10 +21,10 @@ func TestNativeActions(t *testing.T) {
 		{name: "uv exact version and python", steps: `
       - uses: astral-sh/setup-uv@v6
         with: {version: "0.8.3", python-version: "3.12"}`,
-			native: `https://astral.sh/uv/0.8.3/install.sh|UV_UNMANAGED_INSTALL=/usr/local/bin sh`, diag: "became the commands"},
+			native: `https://astral.sh/uv/0.8.3/install.sh|UV_UNMANAGED_INSTALL=/usr/local/bin sh`, diag: "became shell commands"},
 		{name: "uv latest", steps: `
       - uses: astral-sh/setup-uv@v6`,
-			native: `"https://astral.sh/uv/install.sh"`, diag: "became the commands"},
+			native: `"https://astral.sh/uv/install.sh"`, diag: "became shell commands"},
 		{name: "uv range stays", steps: `
       - uses: astral-sh/setup-uv@v6
         with: {version: ">=0.8"}`,
@@ -49,7 +49,7 @@ func TestNativeActions(t *testing.T) {
 		{name: "pnpm range through a variable", steps: `
       - uses: pnpm/action-setup@v4
         with: {version: ">=9 <10"}`,
-			native: `npm install -g "pnpm@${PNPM_VERSION}"`, diag: "became the commands"},
+			native: `npm install -g "pnpm@${PNPM_VERSION}"`, diag: "became shell commands"},
 		{name: "pnpm expression through a variable", steps: `
       - uses: pnpm/action-setup@v4
         with: {version: "${{ github.head_ref }}"}`,
@@ -84,6 +84,28 @@ func TestNativeActions(t *testing.T) {
         run: terraform plan
       - run: echo "${{ steps.plan.outputs.stdout }}"`,
 			native: "unzip"},
+		{name: "sam latest", steps: `
+      - uses: aws-actions/setup-sam@v2
+        with: {use-installer: true}`,
+			native: `releases/latest/download/aws-sam-cli-linux-${sam_arch}.zip|"$sam_dir/sam/install" --update`},
+		{name: "sam version", steps: `
+      - uses: aws-actions/setup-sam@v2
+        with: {version: 1.142.1}`,
+			native: `releases/download/v1.142.1/aws-sam-cli-linux-${sam_arch}.zip`},
+		{name: "ecr login with its registry output", steps: `
+      - id: ecr
+        uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push ${{ steps.ecr.outputs.registry }}/app`,
+			native: `docker login --username AWS --password-stdin "$registry"|echo "registry=$registry" >> "$GITHUB_OUTPUT"`, diag: `became shell commands (step "Log in to Amazon ECR")`},
+		{name: "ecr login password output stays", steps: `
+      - id: ecr
+        uses: aws-actions/amazon-ecr-login@v2
+      - run: echo ${{ steps.ecr.outputs.docker_password_123456789012_dkr_ecr_us_east_1_amazonaws_com }}`,
+			diag: "a later step reads its outputs (docker_password_"},
+		{name: "ecr public stays", steps: `
+      - uses: aws-actions/amazon-ecr-login@v2
+        with: {registry-type: public}`,
+			diag: "registry-type is not private"},
 		{name: "another action keeps the job on the runner", steps: `
       - uses: hashicorp/setup-terraform@v3
       - uses: some/other-action@v1`},
