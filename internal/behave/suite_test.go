@@ -84,10 +84,10 @@ func suiteInputs(t *testing.T) []string {
 const sameRateGoal = 0.95
 
 // minSameRate is the floor per target: the last measured rate (CodePipeline
-// 86.4%, CodeCatalyst 85.4% on 560 compared pairs each) less about three
-// points for run-to-run noise. Raise it as conversions improve; never lower
-// it to make a change pass.
-var minSameRate = map[string]float64{CodePipeline: 0.83, CodeCatalyst: 0.82}
+// 87.0%, CodeCatalyst 85.9% on 575 compared pairs each, CI of 37d63a5) less
+// about three points for run-to-run noise. Raise it as conversions improve;
+// never lower it to make a change pass.
+var minSameRate = map[string]float64{CodePipeline: 0.84, CodeCatalyst: 0.83}
 
 // TestBehaviour is the differential suite: every workflow, for every event
 // it starts on, through act and through both conversions. It fails on any
