@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/actionport/actionport/internal/translate"
 )
 
 // absorbed are the actions actionport turns into target features (the
@@ -21,11 +23,11 @@ var absorbed = []string{
 	"actions/setup-dotnet", "ruby/setup-ruby", "shivammathur/setup-php",
 }
 
-// installers are the tool installers actionport turns into the commands
-// that install the tool (translate's native installers): like an absorbed
-// action their stubs print no marker, as the commands print none, but they
-// write the outputs the workflow reads (a step reading them keeps the action).
-var installers = []string{"astral-sh/setup-uv", "pnpm/action-setup", "hashicorp/setup-terraform", "aws-actions/setup-sam", "aws-actions/amazon-ecr-login"}
+// installers are the actions a conversion may turn into shell commands
+// (tool installers, the ECR login): like an absorbed action their stubs
+// print no marker, as the commands print none, but they write the outputs
+// the workflow reads (a step reading others keeps the action).
+var installers = translate.NativeActions()
 
 // splitUses splits "owner/repo/path@ref" into "owner/repo@ref", the path
 // and the lower-cased "owner/repo/path".

@@ -257,7 +257,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		secretValues = append(secretValues, v)
 	}
 	bin := filepath.Join(dir, "bin")
-	if err := writeFakeAWS(bin, store); err != nil {
+	if err := writeFakeTools(bin, store); err != nil {
 		return fail(events, err.Error())
 	}
 	for i, ev := range events {
@@ -542,9 +542,9 @@ exit 1
 `,
 }
 
-// writeFakeAWS writes the fake AWS CLI into bin, with store (secret id to
+// writeFakeTools writes the fake AWS CLI into bin, with store (secret id to
 // value) as the secrets it answers, and the fake downloads.
-func writeFakeAWS(bin string, store map[string]string) error {
+func writeFakeTools(bin string, store map[string]string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,6 +24,12 @@ var nativeInstallers = map[string]nativeInstaller{
 	"hashicorp/setup-terraform":    setupTerraform,
 	"aws-actions/setup-sam":        setupSAM,
 	"aws-actions/amazon-ecr-login": ecrLogin,
+}
+
+// NativeActions lists the actions (lower-case "owner/repo") that a
+// conversion may turn into shell commands, sorted.
+func NativeActions() []string {
+	return slices.Sorted(maps.Keys(nativeInstallers))
 }
 
 // nativeStep is an action step being replaced, with the job it is in.
