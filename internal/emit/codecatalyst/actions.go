@@ -150,8 +150,9 @@ func (e *emitter) action(j *ir.Job) *y.Node {
 	}
 	if len(steps.Content) == 0 {
 		// No step runs for this output's events (their conditions were
-		// folded to false): the job still succeeds, as on GitHub, and
-		// CodeCatalyst requires at least one step.
+		// folded to false): the job still succeeds, as on GitHub. The
+		// schema allows no steps, but one step tells a reader why the
+		// action does nothing.
 		key := "Run"
 		if runner {
 			key = "run"
