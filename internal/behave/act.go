@@ -45,6 +45,10 @@ type ActResult struct {
 	// Output holds each job's output (the lines its steps printed), by the
 	// job's id in act's log.
 	Output map[string]string
+	// Instances holds the same output per job instance (the job's id and
+	// act's name for the matrix combination): the lines of a multi-line
+	// value stay together when instances of one job print at once.
+	Instances map[string]string
 	// Failed is true when act reported a failure (a job or the run).
 	Failed bool
 	// Log is act's whole log, for reports.
@@ -112,7 +116,7 @@ func (a *Act) Run(ctx context.Context, dir, workflow, event string, payload []by
 			break
 		}
 	}
-	res := &ActResult{Output: map[string]string{}, Failed: runErr != nil}
+	res := &ActResult{Output: map[string]string{}, Instances: map[string]string{}, Failed: runErr != nil}
 	var log strings.Builder
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
@@ -128,6 +132,7 @@ func (a *Act) Run(ctx context.Context, dir, workflow, event string, payload []by
 		}
 		if l.RawOutput {
 			res.Output[l.JobID] += l.Msg
+			res.Instances[l.JobID+"\x00"+l.Job] += l.Msg
 		}
 		if l.JobResult == "failure" {
 			res.Failed = true

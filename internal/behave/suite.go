@@ -347,8 +347,8 @@ func (s *Suite) source(ctx context.Context, act *Act, repo, wf string, ev Event)
 		return Trace{}, "", err
 	}
 	var t Trace
-	for _, id := range sortedKeys(r.Output) {
-		ParseMarkers(&t, r.Output[id])
+	for _, id := range sortedKeys(r.Instances) {
+		ParseMarkers(&t, r.Instances[id])
 	}
 	return t, r.Log, nil
 }
