@@ -520,6 +520,10 @@ type Step struct {
 	// calling step's for the steps of an inlined composite action).
 	Index int
 
+	// Replaces is the action step whose work this step's commands do (a
+	// tool installer made native), for an emitter that keeps the action.
+	Replaces *Step
+
 	// Note is a translation note rendered as a comment next to the step.
 	Note string
 	// Outputs names the step outputs read by later steps or jobs.

@@ -261,9 +261,10 @@ func ecrLogin(n *nativeStep) (run, name, keep string) {
 // nativeActions replaces the tool installers among the job's action steps
 // by their commands when that leaves the job with no GitHub action, so that
 // it needs no GitHub Actions runner. A job that keeps another action runs
-// on the runner anyway, where the installers work as they are; so does a
-// job whose setup action takes its version from the matrix (CodeCatalyst's
-// build action has one runtime per image, the runner installs each).
+// on the runner anyway, where the installers work as they are. Each
+// replaced step keeps the action in Replaces, for an emitter that needs the
+// runner anyway (CodeCatalyst, for a setup action whose version comes from
+// the matrix).
 func (t *translator) nativeActions(j *ir.Job) {
 	type rewrite struct {
 		step   *ir.Step
@@ -312,16 +313,10 @@ func (t *translator) nativeActions(j *ir.Job) {
 	if len(plan) == 0 || len(kept) > 0 {
 		return
 	}
-	for _, s := range j.Steps {
-		if s.Runtime != nil && slices.ContainsFunc(s.With, func(w ir.EnvVar) bool { return strings.Contains(w.Value.Raw, "matrix.") }) {
-			for _, r := range plan {
-				t.diag(ruleNativeAction, infoSev, r.step.Pos, "%s stays a GitHub Actions step: %s takes its version from the matrix, which only the GitHub Actions runner installs per combination", r.step.Uses, s.Uses)
-			}
-			return
-		}
-	}
 	for _, r := range plan {
 		name, _ := actionRef(r.step.Uses)
+		original := *r.step
+		r.with.Replaces = &original
 		*r.step = r.with
 		// What an action exports through GITHUB_ENV reaches the later
 		// steps, over the workflow's and job's env: but not over a step's

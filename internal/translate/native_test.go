@@ -109,12 +109,12 @@ func TestNativeActions(t *testing.T) {
 		{name: "another action keeps the job on the runner", steps: `
       - uses: hashicorp/setup-terraform@v3
       - uses: some/other-action@v1`},
-		{name: "matrix runtime keeps the job on the runner", steps: `
+		{name: "matrix runtime: commands, the action kept for an emitter", steps: `
       - uses: pnpm/action-setup@v4
         with: {version: 9.15.0}
       - uses: actions/setup-node@v4
         with: {node-version: "${{ matrix.node }}"}`,
-			diag: "takes its version from the matrix"},
+			native: `npm install -g "pnpm@9.15.0"`},
 		{name: "uv python-version over the job's variable", jobEnv: "UV_PYTHON: python3.11", steps: `
       - uses: astral-sh/setup-uv@v6
         with: {python-version: "3.12"}`,
@@ -150,6 +150,9 @@ func TestNativeActions(t *testing.T) {
 				}
 				if j.UsesActions {
 					t.Error("UsesActions is true with no action left")
+				}
+				if first.Replaces == nil || first.Replaces.Kind != ir.StepAction || first.Replaces.Uses == "" {
+					t.Errorf("Replaces does not hold the action: %+v", first.Replaces)
 				}
 			}
 			var got []string

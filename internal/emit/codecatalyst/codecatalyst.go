@@ -115,9 +115,10 @@ func Emit(w *ir.Workflow, opts Options) ([]emit.File, diag.List) {
 	runtimeUsed := false
 	files, ds := emit.Each(w, func(w *ir.Workflow) ([]emit.File, diag.List) {
 		w = emit.PropagateSkips(decideRepositoryConditions(w, cfg.Repository), nil)
+		w, kept := keepInstallersForMatrixRuntimes(w)
 		parts, linked := splitForActionLimit(w)
 		var files []emit.File
-		var ds diag.List
+		ds := kept
 		seen := map[diag.Diagnostic]bool{}
 		for _, p := range parts {
 			e := &emitter{w: p.w, cfg: cfg, names: map[string]string{}, groups: map[string]string{}, used: map[string]bool{},
