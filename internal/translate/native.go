@@ -34,9 +34,11 @@ func NativeActions() []string {
 
 // nativeStep is an action step being replaced, with the job it is in.
 type nativeStep struct {
-	job  *ir.Job
-	step *ir.Step
-	idx  int
+	job *ir.Job
+	// orig is the action step in the job; step is the copy that becomes
+	// the commands.
+	orig, step *ir.Step
+	idx        int
 	// handled are the inputs the installer read; any other input keeps the action.
 	handled []string
 	// info are notes on inputs that have no effect on the target.
@@ -103,6 +105,12 @@ func (n *nativeStep) version(name, env string) (arg, keep string) {
 // the build images of both targets, whose builds run as root, so that the
 // later steps find the tool without GITHUB_PATH (and its step runtime).
 const binDir = "/usr/local/bin"
+
+// archCase is a shell line that sets variable v to the release name of the
+// build machine's architecture: arm for ARM64, x86 otherwise.
+func archCase(v, arm, x86 string) string {
+	return fmt.Sprintf("case \"$(uname -m)\" in aarch64 | arm64) %[1]s=%[2]s ;; *) %[1]s=%[3]s ;; esac\n", v, arm, x86)
+}
 
 // uvCacheTuning are setup-uv's inputs that only tune its cache.
 var uvCacheTuning = []string{"cache-dependency-glob", "cache-suffix", "prune-cache", "ignore-nothing-to-cache", "save-cache", "restore-cache"}
@@ -206,7 +214,7 @@ func setupTerraform(n *nativeStep) (run, name, keep string) {
 		b.WriteString(`tf_version="$(curl -fsSL https://checkpoint-api.hashicorp.com/v1/check/terraform | sed -E 's/.*"current_version":"([^"]+)".*/\1/')"` + "\n")
 		version = "${tf_version}"
 	}
-	b.WriteString("case \"$(uname -m)\" in aarch64 | arm64) tf_arch=arm64 ;; *) tf_arch=amd64 ;; esac\n")
+	b.WriteString(archCase("tf_arch", "arm64", "amd64"))
 	b.WriteString("tf_zip=\"$(mktemp)\"\n")
 	fmt.Fprintf(&b, "curl -fsSL -o \"$tf_zip\" \"https://releases.hashicorp.com/terraform/%[1]s/terraform_%[1]s_linux_${tf_arch}.zip\"\n", version)
 	fmt.Fprintf(&b, "unzip -o -q \"$tf_zip\" terraform -d %s\n", binDir)
@@ -229,7 +237,7 @@ func setupSAM(n *nativeStep) (run, name, keep string) {
 		url = "https://github.com/aws/aws-sam-cli/releases/download/v" + version + "/aws-sam-cli-linux-${sam_arch}.zip"
 	}
 	var b strings.Builder
-	b.WriteString("case \"$(uname -m)\" in aarch64 | arm64) sam_arch=arm64 ;; *) sam_arch=x86_64 ;; esac\n")
+	b.WriteString(archCase("sam_arch", "arm64", "x86_64"))
 	b.WriteString("sam_dir=\"$(mktemp -d)\"\n")
 	fmt.Fprintf(&b, "curl -fsSL -o \"$sam_dir/sam.zip\" \"%s\"\n", url)
 	b.WriteString("unzip -q \"$sam_dir/sam.zip\" -d \"$sam_dir/sam\"\n")
@@ -266,14 +274,7 @@ func ecrLogin(n *nativeStep) (run, name, keep string) {
 // runner anyway (CodeCatalyst, for a setup action whose version comes from
 // the matrix).
 func (t *translator) nativeActions(j *ir.Job) {
-	type rewrite struct {
-		step   *ir.Step
-		with   ir.Step
-		env    []ir.EnvVar
-		caches []ir.Cache
-		info   []string
-	}
-	var plan []rewrite
+	var plan []*nativeStep
 	var kept []string // why installers stay steps, one per installer
 	for i, s := range j.Steps {
 		if s.Kind != ir.StepAction || s.Runtime != nil || s.Notify != nil {
@@ -286,7 +287,7 @@ func (t *translator) nativeActions(j *ir.Job) {
 		}
 		c := *s
 		c.Env = slices.Clip(c.Env) // a kept action must stay as it was
-		n := &nativeStep{job: j, step: &c, idx: i}
+		n := &nativeStep{job: j, orig: s, step: &c, idx: i}
 		run, stepName, keep := install(n)
 		if keep == "" {
 			if missing := slices.DeleteFunc(slices.Clone(s.Outputs), func(o string) bool { return slices.Contains(n.outputs, o) }); len(missing) > 0 {
@@ -308,38 +309,38 @@ func (t *translator) nativeActions(j *ir.Job) {
 		if c.Name == "" {
 			c.Name = stepName
 		}
-		plan = append(plan, rewrite{step: s, with: c, env: n.jobEnv, caches: n.caches, info: n.info})
+		plan = append(plan, n)
 	}
 	if len(plan) == 0 || len(kept) > 0 {
 		return
 	}
-	for _, r := range plan {
-		name, _ := actionRef(r.step.Uses)
-		original := *r.step
-		r.with.Replaces = &original
-		*r.step = r.with
+	for _, n := range plan {
+		name, _ := actionRef(n.orig.Uses)
+		original := *n.orig
+		n.step.Replaces = &original
+		*n.orig = *n.step
 		// What an action exports through GITHUB_ENV reaches the later
 		// steps, over the workflow's and job's env: but not over a step's
 		// own env. A job variable does that when no earlier step can see
 		// another value; otherwise the later steps get it.
-		for _, v := range r.env {
+		for _, v := range n.jobEnv {
 			named := func(e ir.EnvVar) bool { return e.Name == v.Name }
 			if !slices.ContainsFunc(t.wf.Env, named) && !slices.ContainsFunc(j.Env, named) {
 				j.Env = append(j.Env, v)
 				continue
 			}
-			for _, later := range j.Steps[slices.Index(j.Steps, r.step)+1:] {
+			for _, later := range j.Steps[n.idx+1:] {
 				if !slices.ContainsFunc(later.Env, named) {
 					later.Env = append(later.Env, v)
 				}
 			}
 		}
-		j.Caches = append(j.Caches, r.caches...)
-		msg := fmt.Sprintf("%s became shell commands (step %q), so the job needs no GitHub Actions runner", name, r.with.Name)
-		if len(r.info) > 0 {
-			msg += "; " + strings.Join(r.info, "; ")
+		j.Caches = append(j.Caches, n.caches...)
+		msg := fmt.Sprintf("%s became shell commands (step %q), so the job needs no GitHub Actions runner", name, n.step.Name)
+		if len(n.info) > 0 {
+			msg += "; " + strings.Join(n.info, "; ")
 		}
-		t.diag(ruleNativeAction, infoSev, r.step.Pos, "%s", msg)
+		t.diag(ruleNativeAction, infoSev, n.orig.Pos, "%s", msg)
 	}
 	j.UsesActions = slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Kind == ir.StepAction && s.Runtime == nil })
 }

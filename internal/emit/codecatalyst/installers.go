@@ -1,6 +1,8 @@
 package codecatalyst
 
 import (
+	"slices"
+
 	"github.com/actionport/actionport/internal/diag"
 	"github.com/actionport/actionport/internal/ir"
 )
@@ -16,7 +18,7 @@ func keepInstallersForMatrixRuntimes(w *ir.Workflow) (*ir.Workflow, diag.List) {
 	seen := map[diag.Diagnostic]bool{} // once for all matrix combinations
 	for i, j := range w.Jobs {
 		rt := matrixRuntime(j)
-		if rt == nil || !hasReplaced(j) {
+		if rt == nil || !slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Replaces != nil }) {
 			continue
 		}
 		if jobs == nil {
@@ -55,13 +57,4 @@ func matrixRuntime(j *ir.Job) *ir.Step {
 		}
 	}
 	return nil
-}
-
-func hasReplaced(j *ir.Job) bool {
-	for _, s := range j.Steps {
-		if s.Replaces != nil {
-			return true
-		}
-	}
-	return false
 }
