@@ -32,6 +32,7 @@ var contexts = map[string]ctxMapping{
 	"github.server_url":           {ctxLiteral, "https://github.com", ""},
 	"github.api_url":              {ctxLiteral, "https://api.github.com", ""},
 	"github.action_path":          {ctxShell, `"$AP_WORKSPACE"`, ""},
+	"runner.workspace":            {ctxShell, `"$(dirname "$AP_WORKSPACE")"`, ""},
 	"runner.os":                   {ctxLiteral, "Linux", ""},
 	"runner.temp":                 {ctxLiteral, "/tmp", ""},
 	"runner.tool_cache":           {ctxLiteral, "/opt/hostedtoolcache", ""},

@@ -116,6 +116,9 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 			*e.runtimeUsed = true
 		}
 		run(r.Prelude(), "")
+		if env := r.JobEnv(dynamic); env != "" {
+			run(env, "job env set from expressions")
+		}
 	}
 	for _, c := range e.downloads(j) {
 		run(c, "")
@@ -147,7 +150,7 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 				run(c.Text, c.Comment)
 			}
 		case s.Kind == ir.StepRun:
-			run(r.Step(s, dynamic), "")
+			run(r.Step(s, dynamic), shell.StepComment(s))
 		default:
 			run(fmt.Sprintf("echo 'actionport: step %s not converted' >&2", s.Uses), "")
 		}

@@ -29,6 +29,9 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 		}
 	} else {
 		s.build = append(s.build, command{text: e.prelude(r)})
+		if env := r.JobEnv(dynamic); env != "" {
+			s.build = append(s.build, command{text: env, comment: commentText("job env set from expressions")})
+		}
 	}
 	e.jobIfInBuild(j)
 	if c := e.credentials(s, r); c != "" {
@@ -51,7 +54,7 @@ func (e *emitter) commandsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVa
 			continue
 		}
 		stepCmd[i] = len(s.build)
-		s.build = append(s.build, command{text: r.Step(st, dynamic)})
+		s.build = append(s.build, command{text: r.Step(st, dynamic), comment: commentText(shell.StepComment(st))})
 	}
 	if !isPlain {
 		s.build = append(s.build, command{text: r.Finish(j.Outputs)})

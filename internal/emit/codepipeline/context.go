@@ -30,6 +30,7 @@ var contextTable = map[string]contextRow{
 	"github.run_number":                 {Env: "CODEBUILD_BUILD_NUMBER"},
 	"github.run_attempt":                {Lit: "1", Note: "github.run_attempt is always 1: a retried CodePipeline action starts a new build"},
 	"github.workspace":                  {Env: "CODEBUILD_SRC_DIR"},
+	"runner.workspace":                  {Shell: `"$(dirname "$CODEBUILD_SRC_DIR")"`},
 	"github.server_url":                 {Lit: "https://github.com"},
 	"github.api_url":                    {Lit: "https://api.github.com"},
 	"github.graphql_url":                {Lit: "https://api.github.com/graphql"},

@@ -25,6 +25,7 @@ func TestContextTable(t *testing.T) {
 		{"github.run_number", `"${CODEBUILD_BUILD_NUMBER:-}"`, ""},
 		{"github.run_attempt", `'1'`, ""},
 		{"github.workspace", `"${CODEBUILD_SRC_DIR:-}"`, ""},
+		{"runner.workspace", `"$(dirname "$CODEBUILD_SRC_DIR")"`, ""},
 		{"github.server_url", `'https://github.com'`, ""},
 		{"github.api_url", `'https://api.github.com'`, ""},
 		{"github.graphql_url", `'https://api.github.com/graphql'`, ""},

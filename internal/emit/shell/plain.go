@@ -121,15 +121,12 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 		assigns = append(assigns, envName(e.Name)+"="+w)
 	}
 	setup = append(setup, exports...)
-	if wd := workingDir(s, r.Job); wd != "" {
-		setup = append(setup, "cd "+Quote(wd))
+	wd := workingDir(s, r.Job)
+	if wd == "." || wd == "./" {
+		wd = "" // each step starts in the workspace
 	}
-	var comment []string
-	if s.Name != "" {
-		comment = append(comment, oneLine(s.Name))
-	}
-	if s.Note != "" {
-		comment = append(comment, "actionport: "+oneLine(s.Note))
+	if wd != "" {
+		setup = append(setup, "cd "+bareWord(wd))
 	}
 	cmds, split := splitSimple(body)
 	if split && len(cmds) == 1 && len(assigns) > 0 && len(setup) == len(assigns) && prefixable(cmds[0].Text, s.Env) {
@@ -139,6 +136,12 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 	}
 	// shell: bash adds pipefail, which only a pipe can tell from bash -e.
 	pipe := strings.Contains(strings.ReplaceAll(body, "||", ""), "|")
+	if split && len(cmds) == 1 && wd != "" && len(setup) == len(assigns)+1 && !pipe {
+		if line, ok := inDir(wd, cmds[0].Text, assigns, s.Env); ok {
+			cmds[0].Text = line
+			setup = nil
+		}
+	}
 	if !split || len(setup) > 0 || sh == "bash" && pipe {
 		// A subshell keeps cd, exports and set from leaking into the next
 		// step (GitHub runs each step in a new shell); set -e is bash -e.
@@ -155,8 +158,22 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 	if len(cmds) == 0 {
 		cmds = []Command{{Text: "true"}}
 	}
-	cmds[0].Comment = joinLines(append(comment, cmds[0].Comment)...)
+	cmds[0].Comment = joinLines(StepComment(s), cmds[0].Comment)
 	return cmds, true
+}
+
+// inDir renders one simple command run in directory wd, with the step env
+// as assignments, as (cd DIR && [NAME=value...] command). The && list fails
+// as the step does when the directory is missing, and without || in the
+// command its status is the list's.
+func inDir(wd, line string, assigns []string, env []ir.EnvVar) (string, bool) {
+	if strings.Contains(line, "||") || len(assigns) > 0 && !prefixable(line, env) {
+		return "", false
+	}
+	if len(assigns) > 0 {
+		line = strings.Join(assigns, " ") + " " + line
+	}
+	return "(cd " + bareWord(wd) + " && " + line + ")", true
 }
 
 // staticCond evaluates a condition whose operands are all constants, as

@@ -328,10 +328,41 @@ func interpreter(shell string) string {
 	return shell + " " + file
 }
 
+// JobEnv renders the job's env values that are not literals (dynamic) as
+// export commands, run once after the Prelude: variables the steps write
+// to GITHUB_ENV, which each Step loads, outrank them, as on GitHub.
+func (r *Renderer) JobEnv(dynamic []ir.EnvVar) string {
+	var b strings.Builder
+	for _, e := range dynamic {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "export %s=%s", envName(e.Name), r.Value(e.Value))
+	}
+	if usesRuntime(b.String()) {
+		return ". \"$AP_STATE/lib.sh\"\n" + b.String()
+	}
+	return b.String()
+}
+
+// StepComment is the comment text that goes above a run step's command
+// (without "#"): its name, and what actionport changed in it.
+func StepComment(s *ir.Step) string {
+	var lines []string
+	if s.Name != "" {
+		lines = append(lines, oneLine(s.Name))
+	}
+	if s.Note != "" {
+		lines = append(lines, "actionport: "+oneLine(s.Note))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Step renders one run step as a self-contained command: the step's
 // condition, then ap_run (lib.sh) with the script as a here-document and
-// the step's environment as arguments.
-func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
+// the step's environment as arguments. dynamic is the job's env that
+// JobEnv exported, which a condition reads.
+func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	r.n++
 	id := s.ID
 	key := id
@@ -341,16 +372,15 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	body, refs := r.scriptText(s)
 	var b strings.Builder
 	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
-	fmt.Fprintf(&b, "# step: %s (%s)\n", oneLine(s.Label()), s.Pos)
-	if s.Note != "" {
-		fmt.Fprintf(&b, "# actionport: %s\n", oneLine(s.Note))
+	cond := withCondEnv(r, dynamic, s, func() string { return r.Cond(s.If) })
+	if strings.ContainsAny(cond, "&|;!{") {
+		cond = "{ " + cond + "; }"
 	}
-	cond := withCondEnv(r, env, s, func() string { return r.Cond(s.If) })
 	if s.If != nil && readsEnv(s.If) {
 		// The condition reads values earlier steps wrote to GITHUB_ENV.
-		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nap_load\nif ap_active && { %s; }; then\n", cond)
+		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nap_load\nif ap_active && %s; then\n", cond)
 	} else {
-		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nif ap_active && { %s; }; then\n  ap_load\n", cond)
+		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nif ap_active && %s; then\n  ap_load\n", cond)
 	}
 	run := interpreter(shellFor(s, r.Job))
 	if s.TimeoutMinutes > 0 {
@@ -368,16 +398,13 @@ func (r *Renderer) Step(s *ir.Step, env []ir.EnvVar) string {
 	// ap_output reads by the step's id as written (set-env, not set_env).
 	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, bareWord(key), Quote(dir), Quote(run))
 	delim := heredocDelimiter(body)
-	if len(env)+len(s.Env)+len(refs) == 0 {
+	if len(s.Env)+len(refs) == 0 {
 		fmt.Fprintf(&b, "  %s <<'%s'\n%s\n%s\nfi", call, delim, body, delim)
 		return b.String()
 	}
 	// The step's variables, in a subshell, one export after the other: a
 	// value may read one set before it (the script's ${{ env.X }}).
 	b.WriteString("  (\n")
-	for _, e := range env {
-		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
-	}
 	for _, e := range s.Env {
 		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
 	}
