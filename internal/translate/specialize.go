@@ -648,7 +648,7 @@ func (fo *folder) job(j *ir.Job) (out *ir.Job, keep bool) {
 		case ir.CondFalse:
 			if skippedNeed {
 				fo.note("job %q does not run: a job it needs does not run for these events", j.Name)
-			} else {
+			} else if readsRefs(j.If) {
 				fo.note("job %q does not run for these events (if: %s)", j.Name, oneLine(j.If.Source))
 			}
 			return nil, false
@@ -726,7 +726,11 @@ func (fo *folder) step(j *ir.Job, s *ir.Step) (*ir.Step, bool) {
 				}
 				fo.removedSteps[s.ID] = true
 			}
-			fo.note("step %q of job %q does not run for these events (if: %s)", oneLine(s.Label()), j.Name, oneLine(s.If.Source))
+			if readsRefs(s.If) {
+				// A condition of constants (the matrix values of this
+				// combination) is the same for every event: no note.
+				fo.note("step %q of job %q does not run for these events (if: %s)", oneLine(s.Label()), j.Name, oneLine(s.If.Source))
+			}
 			return nil, false
 		case ir.CondTrue:
 			n.If = nil
@@ -749,6 +753,16 @@ func withSource(c, orig *ir.Cond) *ir.Cond {
 	n.Source = c.Expr()
 	n.Pos = orig.Pos
 	return &n
+}
+
+// readsRefs reports whether a condition reads any value, rather than only
+// constants.
+func readsRefs(c *ir.Cond) bool {
+	found := false
+	c.Walk(func(n *ir.Cond) {
+		found = found || n.Left.Ref != nil || n.Right.Ref != nil
+	})
+	return found
 }
 
 func (fo *folder) note(format string, args ...any) {
