@@ -257,7 +257,7 @@ func (s *Suite) Workflow(ctx context.Context, path string) (res Result) {
 		secretValues = append(secretValues, v)
 	}
 	bin := filepath.Join(dir, "bin")
-	if err := writeFakeTools(bin, store); err != nil {
+	if err := writeFakeTools(bin, repo, store); err != nil {
 		return fail(events, err.Error())
 	}
 	for i, ev := range events {
@@ -515,6 +515,21 @@ while [ $# -gt 0 ]; do
   shift
 done
 `,
+	"git": `#!/bin/sh
+# actionport behave: a stand-in for git fetching from GitHub (the suite runs
+# offline): a clone is a copy of the repository under test, as the source
+# run's checkout stub makes it; every other command is git's.
+repo=@REPO@
+self=$(cd "$(dirname "$0")" && pwd)
+real=$(PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$self" | paste -sd: -); command -v git)
+case " $* " in
+*" clone "*" https://github.com/"*)
+  for a in "$@"; do dir=$a; done
+  mkdir -p "$dir" && cp -R "$repo/." "$dir/" && exec "$real" init -q "$dir" ;;
+*" fetch "*" https://github.com/"* | *" checkout -q FETCH_HEAD "*) exit 0 ;;
+esac
+exec "$real" "$@"
+`,
 	"docker": `#!/bin/sh
 # actionport behave: a stand-in for docker login (the suite has no engine).
 if [ "$1" = login ]; then cat > /dev/null; exit 0; fi
@@ -543,8 +558,9 @@ exit 1
 }
 
 // writeFakeTools writes the fake AWS CLI into bin, with store (secret id to
-// value) as the secrets it answers, and the fake downloads.
-func writeFakeTools(bin string, store map[string]string) error {
+// value) as the secrets it answers, and the fake downloads (a git clone
+// copies repo, the repository under test).
+func writeFakeTools(bin, repo string, store map[string]string) error {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return err
 	}
@@ -556,6 +572,7 @@ func writeFakeTools(bin string, store map[string]string) error {
 		return err
 	}
 	for name, script := range fakeDownloads {
+		script = strings.ReplaceAll(script, "@REPO@", shellQuote(repo))
 		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
 			return err
 		}

@@ -419,6 +419,7 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 	slices.SortFunc(ij.Outputs, func(a, b ir.Output) int { return comparePos(a.Pos, b.Pos) })
 	markStepOutputs(ij)
 	markNotifications(ij)
+	t.checkMovedSource(ij)
 	t.nativeActions(ij)
 	t.defaultEnv(ij)
 	return ij

@@ -173,15 +173,37 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 	case name == "actions/checkout":
 		repo := text("repository")
 		if repo != "" && repo != "${{ github.repository }}" && !builtRevision(repo) {
-			t.drop(&j.Dropped, "step", ruleCheckoutOther, errSev, st.Pos, after,
-				"checkout of another repository (%s) has no equivalent source; add it as a second source or clone it in a step with a token from Secrets Manager", repo)
-			return false
+			if why := t.otherCheckout(j, st); why != "" {
+				t.drop(&j.Dropped, "step", ruleCheckoutOther, errSev, st.Pos, after,
+					"checkout of another repository (%s) has no equivalent source and no git command here (%s); add it as a second source or clone it in a step with a token from Secrets Manager", repo, why)
+				return false
+			}
+			return true
 		}
+		first := !j.Checkout.Used
 		j.Checkout.Used = true
 		if d := text("fetch-depth"); d == "0" || strings.EqualFold(text("fetch-tags"), "true") {
 			j.Checkout.FullHistory = true
 		}
-		if p := text("path"); p != "" && p != "." {
+		p := strings.TrimSuffix(text("path"), "/")
+		if v, _ := input(st.With, "path"); !v.IsLiteral() {
+			p = "" // computed: reported below as before
+		}
+		switch {
+		case t.ownAfterRootClone(j, p):
+			t.diag(ruleCheckoutOther, infoSev, pos, "the source moves into %q in the step before, which clones the other repository into the workspace root", p)
+		case t.hasRootClone(j):
+			t.drop(&j.Dropped, "step", ruleCheckoutOther, errSev, st.Pos, after,
+				"checkout of this repository after another repository was cloned into the workspace root: the target's source was replaced by that clone; clone the other repository into a path, or check out this one right after it")
+			return false
+		case first && p != "" && p != "." && !strings.HasPrefix(p, "/") && !slices.Contains(strings.Split(p, "/"), ".."):
+			t.ownInto(j, st, p)
+			t.diag(ruleCheckoutOption, infoSev, pos, "checkout path %q: the target puts the source in the workspace root; step %q moves it into %q", p, st.Name, p)
+			if s := text("submodules"); s == "true" || s == "recursive" {
+				j.Checkout.Submodules = true
+			}
+			return true
+		case p != "" && p != ".":
 			j.Checkout.Path = p
 			t.diag(ruleCheckoutOption, warnSev, pos, "checkout path %q: the source is placed at the workspace root on the target; the job's commands are run from there", p)
 		}

@@ -59,6 +59,11 @@ type translator struct {
 	// callOutputs are the outputs of inlined reusable workflows, by the
 	// calling job's id and the output name.
 	callOutputs map[string]map[string]callOutput
+	// rootClones are the jobs whose last clone of another repository went
+	// into the workspace root, with that step's index (see otherCheckout).
+	rootClones map[*ir.Job]int
+	// moves are the jobs with a step that moves the source into a directory.
+	moves map[*ir.Job]movedSource
 }
 
 // defaultConfig is config.Default(), built once: it compiles a regular
