@@ -7,19 +7,27 @@ import (
 	"github.com/actionport/actionport/internal/ir"
 )
 
-// keepInstallersForMatrixRuntimes puts back the actions of the tool
-// installers made native (ir.Step.Replaces) in a job whose setup action
-// takes its version from the matrix: a build action has its image's one
-// runtime, while the GitHub Actions runner action installs each version,
-// so such a job stays on the runner, where the installers run as actions.
+// keepInstallersForMatrixRuntimes puts a job whose setup action takes its
+// version from the matrix on the GitHub Actions runner action: a build
+// action has its image's one runtime, while the runner action installs each
+// version. The tool installers made native in such a job (ir.Step.Replaces)
+// are put back as the actions they were.
 func keepInstallersForMatrixRuntimes(w *ir.Workflow) (*ir.Workflow, diag.List) {
 	var jobs []*ir.Job
 	var ds diag.List
 	seen := map[diag.Diagnostic]bool{} // once for all matrix combinations
 	for i, j := range w.Jobs {
 		rt := matrixRuntime(j)
-		if rt == nil || !slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Replaces != nil }) {
+		if rt == nil || j.UsesActions && !slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Replaces != nil }) {
 			continue
+		}
+		if !j.UsesActions {
+			d := diag.Diagnostic{Rule: ruleRuntime, Severity: diag.Info, Pos: rt.Pos, Target: Target,
+				Message: "the job runs in the GitHub Actions runner action: " + rt.Uses + " takes its version from the matrix, and only the runner installs a version per combination (a build action has its image's one)"}
+			if !seen[d] {
+				seen[d] = true
+				ds = append(ds, d)
+			}
 		}
 		if jobs == nil {
 			jobs = append([]*ir.Job(nil), w.Jobs...)
