@@ -24,6 +24,7 @@ import (
 	"github.com/actionport/actionport/internal/emit/codecatalyst"
 	"github.com/actionport/actionport/internal/emit/codepipeline"
 	"github.com/actionport/actionport/internal/fsutil"
+	"github.com/actionport/actionport/internal/gitremote"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -178,9 +179,18 @@ func auditFile(in Input, opts Options) *WorkflowResult {
 		}
 		return r
 	}
+	cfg := opts.Config
+	if cfg.Repository == "" {
+		// The repository's own name, as convert takes it from git.
+		if repo, ok := gitremote.GitHubRepository(in.Repo); ok {
+			c := *cfg
+			c.Repository = repo
+			cfg = &c
+		}
+	}
 	for i, t := range opts.Targets {
 		// Emitters may fill in IR fields, so every target gets its own translation.
-		w, front, tr := convert(in, src, t, opts.Config)
+		w, front, tr := convert(in, src, t, cfg)
 		r.Targets[t.Name] = tr
 		if i == 0 {
 			r.frontDiags = front

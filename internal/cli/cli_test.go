@@ -253,3 +253,33 @@ func TestMachineFormatStderrIsOneDocument(t *testing.T) {
 		t.Errorf("text format: exit %d, stderr lacks the wrote line:\n%s", code, stderr)
 	}
 }
+
+// TestRepositoryFromGitRemote checks that the repository of the workflows
+// comes from the git remote origin when the configuration names none, and
+// that repository: of the configuration wins.
+func TestRepositoryFromGitRemote(t *testing.T) {
+	const wf = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.repository }}\"\n"
+	for _, tc := range []struct {
+		name, config, want string
+	}{
+		{"remote", "", `echo "octo/demo"`},
+		{"configuration wins", "repository: other/app\n", `echo "other/app"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, ".git/config", "[remote \"origin\"]\n\turl = git@github.com:octo/demo.git\n")
+			p := writeFile(t, dir, ".github/workflows/ci.yml", wf)
+			args := []string{"codecatalyst", "--stdout"}
+			if tc.config != "" {
+				args = append(args, "--config", writeFile(t, dir, "actionport.yml", tc.config))
+			}
+			code, out, errOut := run(t, append(args, p)...)
+			if code != ExitOK || !strings.Contains(out, tc.want) {
+				t.Fatalf("exit %d, want output with %q; stdout:\n%s\nstderr:\n%s", code, tc.want, out, errOut)
+			}
+			if tc.config == "" && !strings.Contains(errOut, "repository octo/demo, from the git remote origin") {
+				t.Errorf("stderr does not say where the repository came from:\n%s", errOut)
+			}
+		})
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/actionport/actionport/internal/diagfmt"
 	"github.com/actionport/actionport/internal/emit"
 	"github.com/actionport/actionport/internal/fsutil"
+	"github.com/actionport/actionport/internal/gitremote"
 	"github.com/actionport/actionport/internal/ir"
 	"github.com/actionport/actionport/internal/translate"
 )
@@ -279,6 +280,14 @@ func (c *convertFlags) register(fs *flag.FlagSet, defaultOut string) {
 	})
 }
 
+// dirOf is p when it is a directory, else the directory holding it.
+func dirOf(p string) string {
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		return p
+	}
+	return filepath.Dir(p)
+}
+
 func loadConfig(path string) (*config.Config, error) {
 	if path == "" {
 		return config.Load(config.DefaultFile, false)
@@ -341,6 +350,16 @@ func runConvert(c *convertFlags, paths []string, em Emitter, stdout, stderr io.W
 		cfg.WorkflowsFrom[repo] = dir
 	}
 	paths = pathsOrDefault(paths)
+	if cfg.Repository == "" {
+		// github.repository and friends, and CodePipeline's source, name
+		// the repository the workflows come from: the remote origin's.
+		if repo, ok := gitremote.GitHubRepository(dirOf(paths[0])); ok {
+			cfg.Repository = repo
+			if format != diagfmt.JSON && format != diagfmt.SARIF {
+				fmt.Fprintf(stderr, "%s: repository %s, from the git remote origin (set repository: in %s to name another)\n", c.prog, repo, config.DefaultFile)
+			}
+		}
+	}
 	files, err := FindWorkflows(paths, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", c.prog, err)
