@@ -6,7 +6,11 @@
 // up translated into a field here, or as a Dropped item with a diagnostic.
 package ir
 
-import "github.com/actionport/actionport/internal/diag"
+import (
+	"strings"
+
+	"github.com/actionport/actionport/internal/diag"
+)
 
 // Pos is a source position.
 type Pos = diag.Pos
@@ -233,7 +237,10 @@ func (c Concurrency) Mode() (mode string, split bool) {
 type Input struct {
 	Name, Description, Default string
 	Required                   bool
-	Pos                        Pos
+	// Boolean is true for an input of type boolean, which GitHub's inputs
+	// context holds as a boolean (github.event.inputs as a string).
+	Boolean bool
+	Pos     Pos
 }
 
 // EnvVar is one environment variable whose value may contain references.
@@ -580,3 +587,19 @@ const (
 	EventFailed    = "failed"
 	EventCanceled  = "canceled"
 )
+
+// BooleanInput reports whether ref reads a boolean input through the inputs
+// context (inputs.NAME), whose value GitHub expressions see as a boolean:
+// targets that hold it as the string "true" or "false" must compare it.
+func (w *Workflow) BooleanInput(ref *Ref) bool {
+	// Source is the expression the reference was read from.
+	if ref == nil || ref.Kind != RefInput || strings.Contains(strings.ToLower(ref.Source), "event.inputs") {
+		return false
+	}
+	for _, in := range w.Inputs {
+		if in.Name == ref.Name {
+			return in.Boolean
+		}
+	}
+	return false
+}

@@ -58,20 +58,46 @@ type Select struct {
 // ExprWith renders the choice as one GitHub expression,
 // (c1) && 'a' || (c2) && 'b' || 'else', with cond rendering each case's
 // condition. ok is false unless every value chosen by a case is a non-empty
-// literal: the && || idiom would pass over an empty one.
+// literal, and the default a literal (see ExprWithValues).
 func (s *Select) ExprWith(cond func(*Cond) string) (expr string, ok bool) {
+	return s.ExprWithValues(cond, nil)
+}
+
+// ExprWithValues is ExprWith, with value rendering the values that are
+// references (nil: such a choice cannot be rendered). A reference chosen
+// by a case reads as GitHub reads "c && x || d", the expression the choice
+// was made from: x when it is truthy.
+func (s *Select) ExprWithValues(cond func(*Cond) string, value func(Operand) string) (expr string, ok bool) {
 	quote := func(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
-	var b strings.Builder
-	for _, c := range s.Cases {
-		if c.Then.Ref != nil || c.Then.Lit == "" {
+	render := func(o Operand) (string, bool) {
+		if o.Ref == nil {
+			return quote(o.Lit), true
+		}
+		if value == nil {
 			return "", false
 		}
-		b.WriteString("(" + cond(c.When) + ") && " + quote(c.Then.Lit) + " || ")
+		return value(o), true
 	}
-	if s.Else.Ref != nil {
+	var b strings.Builder
+	for _, c := range s.Cases {
+		if c.Then.Ref == nil && c.Then.Lit == "" {
+			return "", false // falsy: && || would skip to the next case
+		}
+		then, ok := render(c.Then)
+		if !ok {
+			return "", false
+		}
+		if c.When.Op == CondTruthy && c.When.Left.Ref != nil && c.Then.Ref != nil && c.When.Left.Ref.Source == c.Then.Ref.Source {
+			b.WriteString(then + " || ") // x || 'default'
+			continue
+		}
+		b.WriteString("(" + cond(c.When) + ") && " + then + " || ")
+	}
+	els, ok := render(s.Else)
+	if !ok {
 		return "", false
 	}
-	b.WriteString(quote(s.Else.Lit))
+	b.WriteString(els)
 	return b.String(), true
 }
 

@@ -33,7 +33,7 @@ func (t *translator) triggers(w *actionlint.Workflow) {
 				}
 				// A workflow_dispatch input of the same name is the same variable.
 				if !slices.ContainsFunc(t.wf.Inputs, func(x ir.Input) bool { return x.Name == in.Name.Value }) {
-					t.wf.Inputs = append(t.wf.Inputs, ir.Input{Name: in.Name.Value, Default: dv, Pos: t.pos(in.Name.Pos)})
+					t.wf.Inputs = append(t.wf.Inputs, ir.Input{Name: in.Name.Value, Default: dv, Boolean: in.Type == actionlint.WorkflowCallEventInputTypeBoolean, Pos: t.pos(in.Name.Pos)})
 				}
 			}
 		case *actionlint.RepositoryDispatchEvent:
@@ -140,7 +140,7 @@ func (t *translator) dispatchInputs(e *actionlint.WorkflowDispatchEvent) {
 	}
 	var ins []ir.Input
 	for _, in := range e.Inputs {
-		x := ir.Input{Name: in.Name.Value, Pos: t.pos(in.Name.Pos)}
+		x := ir.Input{Name: in.Name.Value, Boolean: in.Type == actionlint.WorkflowDispatchEventInputTypeBoolean, Pos: t.pos(in.Name.Pos)}
 		if in.Description != nil {
 			x.Description = in.Description.Value
 		}

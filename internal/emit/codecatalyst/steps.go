@@ -3,6 +3,7 @@ package codecatalyst
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/actionport/actionport/internal/config"
@@ -379,7 +380,7 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		return "steps." + ref.Step + "." + ref.Name, true
 	case ir.RefSelect:
 		if ref.Select != nil {
-			if x, ok := ref.Select.ExprWith(func(c *ir.Cond) string { return e.condExpr(j, c) }); ok {
+			if x, ok := ref.Select.ExprWithValues(func(c *ir.Cond) string { return e.condExpr(j, c) }, func(o ir.Operand) string { return e.operandExpr(j, o) }); ok {
 				return "(" + x + ")", true
 			}
 		}
@@ -566,6 +567,14 @@ func quoteExpr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 func (e *emitter) operandExpr(j *ir.Job, o ir.Operand) string {
 	if o.Ref == nil {
 		return quoteExpr(o.Lit)
+	}
+	if e.w.BooleanInput(o.Ref) {
+		// The input's default, as the boolean GitHub's inputs context holds.
+		for _, in := range e.w.Inputs {
+			if in.Name == o.Ref.Name {
+				return strconv.FormatBool(in.Default == "true")
+			}
+		}
 	}
 	t, native := e.runnerRef(j, o.Ref)
 	if native {

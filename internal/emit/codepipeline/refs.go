@@ -2,6 +2,7 @@ package codepipeline
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/actionport/actionport/internal/config"
@@ -209,7 +210,7 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 			return "${{ " + ref.Source + " }}"
 		case ir.RefSelect:
 			if ref.Select != nil {
-				if x, ok := ref.Select.ExprWith(r.condExpr); ok {
+				if x, ok := ref.Select.ExprWithValues(r.condExpr, r.operandExpr); ok {
 					return "${{ " + x + " }}"
 				}
 			}
@@ -239,7 +240,7 @@ func (r *jobRefs) condExpr(c *ir.Cond) string {
 			return ref.Expr()
 		case ir.RefSelect:
 			if ref.Select != nil {
-				if x, ok := ref.Select.ExprWith(r.condExpr); ok {
+				if x, ok := ref.Select.ExprWithValues(r.condExpr, r.operandExpr); ok {
 					return "(" + x + ")"
 				}
 			}
@@ -248,12 +249,18 @@ func (r *jobRefs) condExpr(c *ir.Cond) string {
 		if ok {
 			b, ok = b.nonShell()
 		}
+		boolean := r.e.w.BooleanInput(ref)
 		switch {
 		case !ok:
 			r.unresolved = append(r.unresolved, ref)
 			return "''"
+		case b.isLit && boolean:
+			return strconv.FormatBool(b.lit == "true")
 		case b.isLit:
 			return ir.ExprLiteral(b.lit)
+		case boolean:
+			// The pipeline variable is a string; GitHub's input a boolean.
+			return "(env." + b.env + " == 'true')"
 		}
 		return "env." + b.env
 	})
@@ -289,4 +296,10 @@ func (r *jobRefs) pipelineEnv() []envVar {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// operandExpr renders an operand for a GitHub step run by CodeBuild, as
+// condExpr renders the operands of a condition.
+func (r *jobRefs) operandExpr(o ir.Operand) string {
+	return r.condExpr(&ir.Cond{Op: ir.CondTruthy, Left: o})
 }
