@@ -306,7 +306,7 @@ func (e *emitter) fetchRunnerSecrets(j *ir.Job, vars *variables, steps *y.Node) 
 	})
 	m := y.Map()
 	y.Set(m, "name", y.Str("Read secrets from AWS Secrets Manager"))
-	if cond := e.runnerIf(j, &ir.Step{}); cond != "" {
+	if cond := e.runnerIf(j, &ir.Step{}); cond != "" && cond != "false" {
 		y.Set(m, "if", y.Str(cond))
 	}
 	y.Set(m, "run", y.Str(strings.Join(lines, "\n")))

@@ -464,7 +464,12 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		if s.Name != "" {
 			y.Set(m, "name", y.Str(s.Name))
 		}
-		if cond := e.runnerIf(j, s); cond != "" {
+		cond := e.runnerIf(j, s)
+		if cond == "false" {
+			e.report(ruleExpr, diag.Info, s.Pos, "step %q is left out of the GitHub Actions runner action: its condition is false for the default of the boolean input it reads, and the runner action has the inputs' defaults only", s.Label())
+			continue
+		}
+		if cond != "" {
 			y.Set(m, "if", y.Str(cond))
 		}
 		env := y.Map()
@@ -547,11 +552,14 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 // runnerIf combines the job and step conditions as a GitHub expression.
 func (e *emitter) runnerIf(j *ir.Job, s *ir.Step) string {
 	var parts []string
-	if j.If != nil {
-		parts = append(parts, "("+e.condExpr(j, j.If)+")")
-	}
-	if s.If != nil {
-		parts = append(parts, "("+e.condExpr(j, s.If)+")")
+	for _, c := range []*ir.Cond{j.If, s.If} {
+		switch c = e.foldBooleanInputs(c); {
+		case c == nil || c.Op == ir.CondTrue:
+		case c.Op == ir.CondFalse:
+			return "false" // the caller leaves the step out
+		default:
+			parts = append(parts, "("+e.condExpr(j, c)+")")
+		}
 	}
 	if len(parts) == 0 {
 		return ""
@@ -560,6 +568,65 @@ func (e *emitter) runnerIf(j *ir.Job, s *ir.Step) string {
 		return strings.TrimSuffix(strings.TrimPrefix(parts[0], "("), ")")
 	}
 	return strings.Join(parts, " && ")
+}
+
+// foldBooleanInputs decides the parts of c that test a boolean input
+// (inputs.NAME) by the input's default, its value on CodeCatalyst, where a
+// run has no inputs: a condition the runner action would find constant.
+func (e *emitter) foldBooleanInputs(c *ir.Cond) *ir.Cond {
+	if c == nil {
+		return nil
+	}
+	switch c.Op {
+	case ir.CondTruthy:
+		if e.w.BooleanInput(c.Left.Ref) {
+			for _, in := range e.w.Inputs {
+				if in.Name == c.Left.Ref.Name && in.Default == "true" {
+					return &ir.Cond{Op: ir.CondTrue}
+				}
+			}
+			return &ir.Cond{Op: ir.CondFalse}
+		}
+	case ir.CondNot:
+		switch a := e.foldBooleanInputs(c.Args[0]); a.Op {
+		case ir.CondTrue:
+			return &ir.Cond{Op: ir.CondFalse}
+		case ir.CondFalse:
+			return &ir.Cond{Op: ir.CondTrue}
+		default:
+			if a != c.Args[0] {
+				return &ir.Cond{Op: ir.CondNot, Args: []*ir.Cond{a}, Source: c.Source, Pos: c.Pos}
+			}
+		}
+	case ir.CondAnd, ir.CondOr:
+		decided, neutral := ir.CondFalse, ir.CondTrue
+		if c.Op == ir.CondOr {
+			decided, neutral = ir.CondTrue, ir.CondFalse
+		}
+		var args []*ir.Cond
+		changed := false
+		for _, a := range c.Args {
+			f := e.foldBooleanInputs(a)
+			changed = changed || f != a
+			switch f.Op {
+			case decided:
+				return &ir.Cond{Op: decided}
+			case neutral:
+			default:
+				args = append(args, f)
+			}
+		}
+		switch {
+		case !changed:
+			return c
+		case len(args) == 0:
+			return &ir.Cond{Op: neutral}
+		case len(args) == 1:
+			return args[0]
+		}
+		return &ir.Cond{Op: c.Op, Args: args, Source: c.Source, Pos: c.Pos}
+	}
+	return c
 }
 
 func quoteExpr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
