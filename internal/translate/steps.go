@@ -215,6 +215,7 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		}
 		return false
 	case name == "actions/upload-artifact":
+		t.constInputs(j, st, "name", "path")
 		n := text("name")
 		if n == "" {
 			n = "artifact"
@@ -238,14 +239,23 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 				t.diag(ruleArtifactPattern, errSev, v.Pos, "artifact path %q is computed at run time; neither target evaluates expressions in artifact file lists, so it was left out. Copy the file to a fixed path in a step and upload that", p)
 				continue
 			}
+			if rel, ok := hostedWorkspacePath(p); ok {
+				p = rel // the workspace of a GitHub-hosted runner, written out
+			}
+			if outsideWorkspace(p) {
+				v, _ := input(st.With, "path")
+				t.diag(ruleArtifactPattern, errSev, v.Pos, "artifact path %q is outside the workspace; both targets collect artifact files from the workspace only, so it was left out. Copy the files into the workspace in a step and upload them from there", p)
+				continue
+			}
 			paths = append(paths, p)
 		}
-		if len(paths) == 0 && strings.Contains(text("path"), "${{") {
+		if len(paths) == 0 && (strings.Contains(text("path"), "${{") || len(lines(text("path"))) > 0) {
 			return false // nothing left to upload (reported above)
 		}
 		j.Uploads = append(j.Uploads, ir.Artifact{Name: n, Paths: paths, Pos: st.Pos})
 		return false
 	case name == "actions/download-artifact":
+		t.constInputs(j, st, "name", "path")
 		j.Downloads = append(j.Downloads, ir.ArtifactUse{Name: text("name"), Path: text("path"), Pos: st.Pos})
 		if text("name") == "" {
 			t.diag(ruleArtifactPattern, warnSev, pos, "download-artifact without a name downloads every artifact of the jobs this job needs")
@@ -423,4 +433,90 @@ func timeoutMinutes(f *actionlint.Float) int {
 	default:
 		return int(math.Ceil(v))
 	}
+}
+
+// constInputs replaces the inputs names of st whose references are all
+// known when converting by their text: env variables the workflow, the job
+// or the step set to a literal that no step of the job writes to
+// GITHUB_ENV, and runner.os. An artifact's name and paths must be known
+// to the pipeline definition.
+func (t *translator) constInputs(j *ir.Job, st *ir.Step, names ...string) {
+	for i, w := range st.With {
+		if w.Value.IsLiteral() || !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, w.Name) }) {
+			continue
+		}
+		var b strings.Builder
+		ok := true
+		for _, p := range w.Value.Parts {
+			switch {
+			case p.Ref == nil:
+				b.WriteString(p.Lit)
+			case p.Ref.Kind == ir.RefEnv:
+				v, found := t.literalEnv(j, st, p.Ref.Name)
+				ok = ok && found
+				b.WriteString(v)
+			case p.Ref.Kind == ir.RefContext && p.Ref.Name == "runner.os":
+				b.WriteString(runnerOS(j))
+			default:
+				ok = false
+			}
+		}
+		if ok {
+			st.With[i].Value = ir.Value{Parts: []ir.Part{{Lit: b.String()}}, Raw: b.String(), Pos: w.Value.Pos}
+		}
+	}
+}
+
+// literalEnv is the literal value of env variable name for step st of j,
+// as the step's, the job's or the workflow's env sets it, when no step of
+// the job may write it to GITHUB_ENV.
+func (t *translator) literalEnv(j *ir.Job, st *ir.Step, name string) (string, bool) {
+	for _, s := range j.Steps {
+		if s.Kind == ir.StepRun && strings.Contains(s.Run.Raw, "GITHUB_ENV") && strings.Contains(s.Run.Raw, name) {
+			return "", false
+		}
+		if s.Kind == ir.StepAction && s.Runtime == nil {
+			return "", false // an action may set it too (a setup action sets its own)
+		}
+	}
+	for _, env := range [][]ir.EnvVar{st.Env, j.Env, t.wf.Env} {
+		for _, e := range env {
+			if e.Name == name {
+				return e.Value.Text(), e.Value.IsLiteral()
+			}
+		}
+	}
+	return "", false
+}
+
+// runnerOS is runner.os of the job's runner.
+func runnerOS(j *ir.Job) string {
+	switch j.Runner.OS {
+	case "windows":
+		return "Windows"
+	case "macos":
+		return "macOS"
+	}
+	return "Linux"
+}
+
+// outsideWorkspace reports whether an upload path names files outside the
+// workspace: absolute, in the home directory, or above the workspace.
+func outsideWorkspace(p string) bool {
+	p = strings.TrimPrefix(p, "!")
+	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "/../")
+}
+
+// hostedWorkRe matches a path in the workspace of a GitHub-hosted Linux
+// runner, /home/runner/work/REPO/REPO/..., which is github.workspace there.
+var hostedWorkRe = regexp.MustCompile(`^/home/runner/work/([^/]+)/([^/]+)/(.+)$`)
+
+// hostedWorkspacePath returns p relative to the workspace when it is
+// written as a path in a GitHub-hosted runner's workspace.
+func hostedWorkspacePath(p string) (string, bool) {
+	m := hostedWorkRe.FindStringSubmatch(p)
+	if m == nil || m[1] != m[2] {
+		return "", false
+	}
+	return m[3], true
 }
