@@ -510,6 +510,9 @@ type Step struct {
 	Run              Value
 	Shell            string // as requested, "" for default
 	WorkingDirectory string
+	// WorkingDirValue is the working-directory when it reads expressions
+	// (WorkingDirectory then holds its text); empty otherwise.
+	WorkingDirValue Value
 
 	// Action step fields.
 	Uses string

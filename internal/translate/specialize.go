@@ -738,6 +738,12 @@ func (fo *folder) step(j *ir.Job, s *ir.Step) (*ir.Step, bool) {
 	}
 	n.Env = fo.env(s.Env)
 	n.Run = fo.value(s.Run)
+	if len(s.WorkingDirValue.Parts) > 0 {
+		n.WorkingDirValue = fo.value(s.WorkingDirValue)
+		if n.WorkingDirValue.IsLiteral() {
+			n.WorkingDirectory, n.WorkingDirValue = n.WorkingDirValue.String(nil), ir.Value{}
+		}
+	}
 	n.With = fo.env(s.With)
 	return &n, true
 }

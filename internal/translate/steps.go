@@ -77,7 +77,11 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 				st.Shell = e.Shell.Value
 			}
 			if e.WorkingDirectory != nil {
-				st.WorkingDirectory = t.text(e.WorkingDirectory, sc)
+				v := t.value(e.WorkingDirectory, sc)
+				st.WorkingDirectory = valueText(v)
+				if !v.IsLiteral() {
+					st.WorkingDirValue = v
+				}
 			}
 			j.Steps = append(j.Steps, heapStep(st))
 		case *actionlint.ExecAction:

@@ -297,6 +297,7 @@ func (e *emitter) shellRef(j *ir.Job, ref *ir.Ref, vars *variables) string {
 				return v("AP_INPUTS_"+shell.EnvName(ref.Name), in.Default)
 			}
 		}
+		e.requiredInput(ref)
 		return "''"
 	case ir.RefJobOutput:
 		if w, ok := e.jobOutput(ref); ok {
@@ -363,6 +364,7 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		e.report(ruleVar, diag.Error, ref.Pos, "vars.%s (a GitHub configuration variable) has no CodeCatalyst equivalent: the placeholder REPLACE_WITH_VALUE_OF_vars.%s was written; give its value under vars: in .actionport.yml (or the job's environment), or replace it in the generated workflow", ref.Name, ref.Name)
 		return "REPLACE_WITH_VALUE_OF_vars." + ref.Name, false
 	case ir.RefInput:
+		e.requiredInput(ref)
 		for _, in := range e.w.Inputs {
 			if in.Name == ref.Name {
 				return escapeForRunner(in.Default), false
@@ -509,6 +511,9 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 				y.Set(m, "shell", y.Str(sh))
 			}
 			wd := s.WorkingDirectory
+			if len(s.WorkingDirValue.Parts) > 0 {
+				wd = e.runnerValue(j, s.WorkingDirValue)
+			}
 			if wd == "" {
 				wd = j.Defaults.WorkingDirectory
 			}
@@ -695,4 +700,15 @@ func (e *emitter) condExpr(j *ir.Job, c *ir.Cond) string {
 		return "cancelled()"
 	}
 	return "false"
+}
+
+// requiredInput reports a read of a required workflow_dispatch input that
+// has no default: every GitHub run gives it a value, a CodeCatalyst run has
+// none to give (it reads the inputs' defaults), so the value is empty.
+func (e *emitter) requiredInput(ref *ir.Ref) {
+	for _, in := range e.w.Inputs {
+		if in.Name == ref.Name && in.Required && in.Default == "" {
+			e.report(ruleExpr, diag.Error, ref.Pos, "workflow_dispatch input %q is required and has no default: a GitHub run always has its value, a CodeCatalyst run has no inputs, so it is empty here. Give the input a default, or replace it with a workflow variable", ref.Name)
+		}
+	}
 }

@@ -224,7 +224,9 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			if st.Shell != "" {
 				e.setStr(n, "shell", st.Shell)
 			}
-			if st.WorkingDirectory != "" {
+			if len(st.WorkingDirValue.Parts) > 0 {
+				e.setStr(n, "working-directory", s.refs.actionExpr(st.WorkingDirValue))
+			} else if st.WorkingDirectory != "" {
 				e.setStr(n, "working-directory", st.WorkingDirectory)
 			} else if j.Defaults.WorkingDirectory != "" {
 				e.setStr(n, "working-directory", j.Defaults.WorkingDirectory)

@@ -126,7 +126,14 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 		wd = "" // each step starts in the workspace
 	}
 	if wd != "" {
-		setup = append(setup, "cd "+bareWord(wd))
+		wd = bareWord(wd)
+		if len(s.WorkingDirValue.Parts) > 0 && s.WorkingDirectory != "" {
+			var plain bool
+			if wd, plain = r.plainValue(s.WorkingDirValue); !plain {
+				return nil, false
+			}
+		}
+		setup = append(setup, "cd "+wd)
 	}
 	cmds, split := splitSimple(body)
 	if split && len(cmds) == 1 && len(assigns) > 0 && len(setup) == len(assigns) && prefixable(cmds[0].Text, s.Env) {
@@ -162,7 +169,7 @@ func (r *Renderer) plainStep(s *ir.Step) ([]Command, bool) {
 	return cmds, true
 }
 
-// inDir renders one simple command run in directory wd, with the step env
+// inDir renders one simple command run in directory wd (a shell word), with the step env
 // as assignments, as (cd DIR && [NAME=value...] command). The && list fails
 // as the step does when the directory is missing, and without || in the
 // command its status is the list's.
@@ -173,7 +180,7 @@ func inDir(wd, line string, assigns []string, env []ir.EnvVar) (string, bool) {
 	if len(assigns) > 0 {
 		line = strings.Join(assigns, " ") + " " + line
 	}
-	return "(cd " + bareWord(wd) + " && " + line + ")", true
+	return "(cd " + wd + " && " + line + ")", true
 }
 
 // staticCond evaluates a condition whose operands are all constants, as

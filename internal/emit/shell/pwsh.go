@@ -189,7 +189,11 @@ func (r *Renderer) psStep(s *ir.Step, dynamic []ir.EnvVar, jobCond *ir.Cond) (Co
 	}
 	header = append(header, r.psRuntimeFiles(s)...)
 	if wd := workingDir(s, r.Job); wd != "" {
-		header = append(header, "Set-Location -LiteralPath ([IO.Path]::Combine($env:CODEBUILD_SRC_DIR, "+PSQuote(wd)+"))")
+		dir := PSQuote(wd)
+		if len(s.WorkingDirValue.Parts) > 0 && s.WorkingDirectory != "" {
+			dir = r.psValue(s.WorkingDirValue)
+		}
+		header = append(header, "Set-Location -LiteralPath ([IO.Path]::Combine($env:CODEBUILD_SRC_DIR, "+dir+"))")
 	}
 
 	var b strings.Builder

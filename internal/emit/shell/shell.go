@@ -390,13 +390,13 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	if s.ContinueOnError {
 		coe = "1"
 	}
-	dir := "."
+	dir := Quote(".")
 	if wd := workingDir(s, r.Job); wd != "" {
-		dir = wd
+		dir = r.dirWord(s, wd)
 	}
 	// The key names the step's files: GITHUB_OUTPUT is out_KEY, which
 	// ap_output reads by the step's id as written (set-env, not set_env).
-	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, bareWord(key), Quote(dir), Quote(run))
+	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, bareWord(key), dir, Quote(run))
 	delim := heredocDelimiter(body)
 	if len(s.Env)+len(refs) == 0 {
 		fmt.Fprintf(&b, "  %s <<'%s'\n%s\n%s\nfi", call, delim, body, delim)
@@ -413,6 +413,15 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	}
 	fmt.Fprintf(&b, "    %s <<'%s'\n%s\n%s\n  )\nfi", call, delim, body, delim)
 	return b.String()
+}
+
+// dirWord is the step's working directory wd as a shell word: its
+// expressions (ir.Step.WorkingDirValue) read at run time.
+func (r *Renderer) dirWord(s *ir.Step, wd string) string {
+	if len(s.WorkingDirValue.Parts) > 0 && s.WorkingDirectory != "" {
+		return r.Value(s.WorkingDirValue)
+	}
+	return Quote(wd)
 }
 
 // workingDir is the step's working directory, or the job default's.
