@@ -512,3 +512,27 @@ func rawText(v actionlint.RawYAMLValue) string {
 	}
 	return v.String()
 }
+
+// boolValue is the value of a boolean key such as continue-on-error, with
+// its expression evaluated when every value it reads is known when
+// converting (a matrix value of the combination); known is false for an
+// expression read at run time. A missing key is false.
+func (t *translator) boolValue(b *actionlint.Bool, sc *scope) (value, known bool) {
+	switch {
+	case b == nil:
+		return false, true
+	case b.Expression == nil:
+		return b.Value, true
+	}
+	v := t.value(b.Expression, sc)
+	if !v.IsLiteral() {
+		return false, false
+	}
+	switch strings.ToLower(strings.TrimSpace(v.String(nil))) {
+	case "true":
+		return true, true
+	case "false", "":
+		return false, true
+	}
+	return false, false
+}

@@ -392,7 +392,7 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 			ij.TimeoutMinutes = timeoutMinutes(j.TimeoutMinutes)
 		}
 	}
-	if j.ContinueOnError != nil && (j.ContinueOnError.Value || j.ContinueOnError.Expression != nil) {
+	if coe, known := t.boolValue(j.ContinueOnError, sc); coe || !known {
 		t.diag(ruleContinueOnError, warnSev, t.pos(j.ContinueOnError.Pos), "job continue-on-error has no equivalent: a failure of this job fails the run. Add '|| true' to the commands that may fail")
 		ij.ContinueOnError = true
 	}

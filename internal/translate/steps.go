@@ -56,11 +56,11 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 			}
 		}
 		if s.ContinueOnError != nil {
-			if s.ContinueOnError.Expression != nil {
-				t.diag(ruleExprSyntax, warnSev, t.pos(s.ContinueOnError.Pos), "continue-on-error is an expression; treated as false")
-			} else {
-				st.ContinueOnError = s.ContinueOnError.Value
+			v, known := t.boolValue(s.ContinueOnError, sc)
+			if !known {
+				t.diag(ruleExprSyntax, errSev, t.pos(s.ContinueOnError.Pos), "continue-on-error %q is computed at run time; it is treated as false, so a failure of this step fails the job where GitHub may go on. Use true or false (a matrix value is known)", s.ContinueOnError.Expression.Value)
 			}
+			st.ContinueOnError = v
 		}
 		if s.TimeoutMinutes != nil {
 			if s.TimeoutMinutes.Expression != nil {
