@@ -77,7 +77,7 @@ func (e *emitter) actions() *y.Node {
 				setDependsOn(node, deps)
 			}
 			k := y.Set(actions, e.names[j.Key], node)
-			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q (%s)", j.Name, j.Pos)))
+			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q (%s)", j.Name, e.where(j.Pos))))
 			continue
 		}
 		// Matrix combination: one action per combination inside the job's group.
@@ -90,7 +90,7 @@ func (e *emitter) actions() *y.Node {
 			}
 			y.Set(g, "Actions", y.Map())
 			k := y.Set(actions, e.groups[j.Group], g)
-			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q: matrix expanded into one action per combination (%s)", j.Group, j.Pos)))
+			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q: matrix expanded into one action per combination (%s)", j.Group, e.where(j.Pos))))
 		} else if len(deps) > 0 {
 			// Combinations may need different approvals; keep the union at group level.
 			cur := y.Get(g, "DependsOn")
@@ -681,4 +681,14 @@ func (e *emitter) downloadedArtifacts(j *ir.Job) []string {
 func (e *emitter) inputArtifacts(j *ir.Job) []string {
 	names := e.downloadedArtifacts(j)
 	return names[:min(len(names), maxInputArtifacts)]
+}
+
+// where names a source position for a comment: the line, when it is in the
+// workflow the file's header names, else file:line:col (an inlined
+// reusable workflow's).
+func (e *emitter) where(p ir.Pos) string {
+	if p.File == e.w.Source {
+		return fmt.Sprintf("line %d", p.Line)
+	}
+	return p.String()
 }
