@@ -386,10 +386,10 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 		}
 	}
 	if j.TimeoutMinutes != nil {
-		if j.TimeoutMinutes.Expression != nil {
-			t.diag(ruleExprSyntax, warnSev, t.pos(j.TimeoutMinutes.Pos), "timeout-minutes is an expression; the target's default timeout applies")
+		if m, ok := t.minutesValue(j.TimeoutMinutes, sc); ok {
+			ij.TimeoutMinutes = m
 		} else {
-			ij.TimeoutMinutes = timeoutMinutes(j.TimeoutMinutes)
+			t.diag(ruleExprSyntax, warnSev, t.pos(j.TimeoutMinutes.Pos), "timeout-minutes is an expression; the target's default timeout applies")
 		}
 	}
 	if coe, known := t.boolValue(j.ContinueOnError, sc); coe || !known {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -63,10 +64,10 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 			st.ContinueOnError = v
 		}
 		if s.TimeoutMinutes != nil {
-			if s.TimeoutMinutes.Expression != nil {
-				t.diag(ruleStepTimeout, warnSev, t.pos(s.TimeoutMinutes.Pos), "step timeout-minutes is an expression and was dropped")
+			if m, ok := t.minutesValue(s.TimeoutMinutes, sc); ok {
+				st.TimeoutMinutes = m
 			} else {
-				st.TimeoutMinutes = timeoutMinutes(s.TimeoutMinutes)
+				t.diag(ruleStepTimeout, warnSev, t.pos(s.TimeoutMinutes.Pos), "step timeout-minutes is an expression and was dropped")
 			}
 		}
 		switch e := s.Exec.(type) {
@@ -429,7 +430,30 @@ const maxTimeoutMinutes = 1 << 20
 // are dropped; huge ones (1e308) are capped, and the emitters cap job
 // timeouts to the target's limit with a warning.
 func timeoutMinutes(f *actionlint.Float) int {
-	switch v := f.Value; {
+	return minutes(f.Value)
+}
+
+// minutesValue is a timeout-minutes key in whole minutes, with its
+// expression evaluated when the matrix values make it constant; ok is
+// false for one read at run time.
+func (t *translator) minutesValue(f *actionlint.Float, sc *scope) (int, bool) {
+	if f.Expression == nil {
+		return timeoutMinutes(f), true
+	}
+	v := t.value(f.Expression, sc)
+	if !v.IsLiteral() {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(v.String(nil)), 64)
+	if err != nil {
+		return 0, false
+	}
+	return minutes(n), true
+}
+
+// minutes rounds a timeout up to whole minutes within the targets' range.
+func minutes(v float64) int {
+	switch {
 	case math.IsNaN(v) || v <= 0:
 		return 0
 	case v > maxTimeoutMinutes:
