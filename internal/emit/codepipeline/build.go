@@ -252,6 +252,11 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		}
 		s.steps = append(s.steps, n)
 	}
+	if lines := s.refs.stepsEnvStep(); lines != nil {
+		// Values the steps read that only a shell computes.
+		first := e.mapping("name", "actionport: values the build computes", "run", strings.Join(lines, "\n"))
+		s.steps = append([]*yamlnode.Node{first}, s.steps...)
+	}
 	if len(s.steps) == 0 {
 		s.steps = append(s.steps, e.mapping("name", "no steps", "run", "true"))
 	}

@@ -49,6 +49,9 @@ type jobRefs struct {
 	actionEnv map[string]string
 	// unresolved collects references without an equivalent.
 	unresolved []*ir.Ref
+	// stepsEnv maps an env name to the shell word the first GitHub step of
+	// a job in steps mode writes to GITHUB_ENV (see inSteps).
+	stepsEnv map[string]string
 }
 
 func newJobRefs(e *emitter, j *ir.Job) *jobRefs {
@@ -217,7 +220,7 @@ func (r *jobRefs) actionExpr(v ir.Value) string {
 		}
 		b, ok := r.resolve(ref)
 		if ok {
-			b, ok = b.nonShell()
+			b, ok = r.inSteps(ref, b)
 		}
 		switch {
 		case !ok:
@@ -247,7 +250,7 @@ func (r *jobRefs) condExpr(c *ir.Cond) string {
 		}
 		b, ok := r.resolve(ref)
 		if ok {
-			b, ok = b.nonShell()
+			b, ok = r.inSteps(ref, b)
 		}
 		boolean := r.e.w.BooleanInput(ref)
 		switch {
@@ -302,4 +305,37 @@ func (r *jobRefs) pipelineEnv() []envVar {
 // condExpr renders the operands of a condition.
 func (r *jobRefs) operandExpr(o ir.Operand) string {
 	return r.condExpr(&ir.Cond{Op: ir.CondTruthy, Left: o})
+}
+
+// inSteps returns b for a value read by a GitHub step run by CodeBuild,
+// where no shell expands it: its static value, or for a context value the
+// build computes once (runner.workspace, the repository owner), the
+// variable that the job's first step writes to GITHUB_ENV (stepsEnv).
+func (r *jobRefs) inSteps(ref *ir.Ref, b binding) (binding, bool) {
+	if nb, ok := b.nonShell(); ok {
+		return nb, true
+	}
+	if ref.Kind != ir.RefContext || ref.Name == "job.status" || r.job.Runner.OS == "windows" {
+		return binding{}, false // changes as steps run, or no bash to compute it
+	}
+	name := "AP_" + strings.ToUpper(shell.EnvName(ref.Name))
+	put(&r.stepsEnv, name, b.shell)
+	return binding{env: name}, true
+}
+
+// stepsEnvStep is the GitHub step that computes stepsEnv, or nil.
+func (r *jobRefs) stepsEnvStep() []string {
+	if len(r.stepsEnv) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(r.stepsEnv))
+	for k := range r.stepsEnv {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	lines := make([]string, len(names))
+	for i, k := range names {
+		lines[i] = "echo " + k + "=" + r.stepsEnv[k] + ` >> "$GITHUB_ENV"`
+	}
+	return lines
 }
