@@ -87,31 +87,36 @@ func foldRepository(c *ir.Cond, repo string) *ir.Cond {
 		}
 		return "", false
 	}
-	constant := func(v bool) *ir.Cond {
-		if v {
-			return &ir.Cond{Op: ir.CondTrue, Source: c.Source, Pos: c.Pos}
+	return foldCond(c, func(c *ir.Cond) *ir.Cond {
+		switch c.Op {
+		case ir.CondEq, ir.CondNe, ir.CondContains, ir.CondStartsWith, ir.CondEndsWith:
+			if c.Left.Ref == nil && c.Right.Ref == nil {
+				return c // already as decided as the front end left it
+			}
+			l, lok := known(c.Left)
+			r, rok := known(c.Right)
+			if !lok || !rok {
+				return c
+			}
+			v, _ := ir.Compare(c.Op, l, r)
+			return constantCond(c, v)
 		}
-		return &ir.Cond{Op: ir.CondFalse, Source: c.Source, Pos: c.Pos}
-	}
+		return c
+	})
+}
+
+// foldCond decides c where leaf decides its tests: leaf returns a test
+// decided (CondTrue, CondFalse) or as it was, and foldCond simplifies the
+// !, && and || over them. It returns c itself when nothing changed.
+func foldCond(c *ir.Cond, leaf func(*ir.Cond) *ir.Cond) *ir.Cond {
 	switch c.Op {
-	case ir.CondEq, ir.CondNe, ir.CondContains, ir.CondStartsWith, ir.CondEndsWith:
-		if c.Left.Ref == nil && c.Right.Ref == nil {
-			return c // already as decided as the front end left it
-		}
-		l, lok := known(c.Left)
-		r, rok := known(c.Right)
-		if !lok || !rok {
-			return c
-		}
-		v, _ := ir.Compare(c.Op, l, r)
-		return constant(v)
 	case ir.CondNot:
-		a := foldRepository(c.Args[0], repo)
+		a := foldCond(c.Args[0], leaf)
 		switch {
 		case a.Op == ir.CondTrue:
-			return constant(false)
+			return constantCond(c, false)
 		case a.Op == ir.CondFalse:
-			return constant(true)
+			return constantCond(c, true)
 		case a == c.Args[0]:
 			return c
 		}
@@ -127,11 +132,11 @@ func foldRepository(c *ir.Cond, repo string) *ir.Cond {
 		var args []*ir.Cond
 		changed := false
 		for _, a := range c.Args {
-			f := foldRepository(a, repo)
+			f := foldCond(a, leaf)
 			changed = changed || f != a
 			switch f.Op {
 			case decides:
-				return constant(decides == ir.CondTrue)
+				return constantCond(c, decides == ir.CondTrue)
 			case neutral:
 				continue
 			}
@@ -141,7 +146,7 @@ func foldRepository(c *ir.Cond, repo string) *ir.Cond {
 		case !changed:
 			return c
 		case len(args) == 0:
-			return constant(neutral == ir.CondTrue)
+			return constantCond(c, neutral == ir.CondTrue)
 		case len(args) == 1:
 			return args[0]
 		}
@@ -149,5 +154,13 @@ func foldRepository(c *ir.Cond, repo string) *ir.Cond {
 		n.Args = args
 		return &n
 	}
-	return c
+	return leaf(c)
+}
+
+// constantCond is true or false in place of c.
+func constantCond(c *ir.Cond, v bool) *ir.Cond {
+	if v {
+		return &ir.Cond{Op: ir.CondTrue, Source: c.Source, Pos: c.Pos}
+	}
+	return &ir.Cond{Op: ir.CondFalse, Source: c.Source, Pos: c.Pos}
 }

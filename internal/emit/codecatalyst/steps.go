@@ -582,56 +582,17 @@ func (e *emitter) foldBooleanInputs(c *ir.Cond) *ir.Cond {
 	if c == nil {
 		return nil
 	}
-	switch c.Op {
-	case ir.CondTruthy:
-		if e.w.BooleanInput(c.Left.Ref) {
-			for _, in := range e.w.Inputs {
-				if in.Name == c.Left.Ref.Name && in.Default == "true" {
-					return &ir.Cond{Op: ir.CondTrue}
-				}
-			}
-			return &ir.Cond{Op: ir.CondFalse}
-		}
-	case ir.CondNot:
-		switch a := e.foldBooleanInputs(c.Args[0]); a.Op {
-		case ir.CondTrue:
-			return &ir.Cond{Op: ir.CondFalse}
-		case ir.CondFalse:
-			return &ir.Cond{Op: ir.CondTrue}
-		default:
-			if a != c.Args[0] {
-				return &ir.Cond{Op: ir.CondNot, Args: []*ir.Cond{a}, Source: c.Source, Pos: c.Pos}
-			}
-		}
-	case ir.CondAnd, ir.CondOr:
-		decided, neutral := ir.CondFalse, ir.CondTrue
-		if c.Op == ir.CondOr {
-			decided, neutral = ir.CondTrue, ir.CondFalse
-		}
-		var args []*ir.Cond
-		changed := false
-		for _, a := range c.Args {
-			f := e.foldBooleanInputs(a)
-			changed = changed || f != a
-			switch f.Op {
-			case decided:
-				return &ir.Cond{Op: decided}
-			case neutral:
-			default:
-				args = append(args, f)
-			}
-		}
-		switch {
-		case !changed:
+	return foldCond(c, func(c *ir.Cond) *ir.Cond {
+		if c.Op != ir.CondTruthy || !e.w.BooleanInput(c.Left.Ref) {
 			return c
-		case len(args) == 0:
-			return &ir.Cond{Op: neutral}
-		case len(args) == 1:
-			return args[0]
 		}
-		return &ir.Cond{Op: c.Op, Args: args, Source: c.Source, Pos: c.Pos}
-	}
-	return c
+		for _, in := range e.w.Inputs {
+			if in.Name == c.Left.Ref.Name {
+				return constantCond(c, in.Default == "true")
+			}
+		}
+		return constantCond(c, false)
+	})
 }
 
 func quoteExpr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
