@@ -84,10 +84,10 @@ func suiteInputs(t *testing.T) []string {
 const sameRateGoal = 0.95
 
 // minSameRate is the floor per target: the last measured rate (CodePipeline
-// 87.0%, CodeCatalyst 85.9% on 575 compared pairs each, CI of 37d63a5) less
+// 88.4%, CodeCatalyst 87.4% on 586 compared pairs each, CI of f3c972b) less
 // about three points for run-to-run noise. Raise it as conversions improve;
 // never lower it to make a change pass.
-var minSameRate = map[string]float64{CodePipeline: 0.84, CodeCatalyst: 0.83}
+var minSameRate = map[string]float64{CodePipeline: 0.85, CodeCatalyst: 0.84}
 
 // TestBehaviour is the differential suite: every workflow, for every event
 // it starts on, through act and through both conversions. It fails on any
