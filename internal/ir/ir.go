@@ -599,10 +599,16 @@ func (w *Workflow) BooleanInput(ref *Ref) bool {
 	if ref == nil || ref.Kind != RefInput || strings.Contains(strings.ToLower(ref.Source), "event.inputs") {
 		return false
 	}
+	in, ok := w.Input(ref.Name)
+	return ok && in.Boolean
+}
+
+// Input returns the workflow's input named name.
+func (w *Workflow) Input(name string) (Input, bool) {
 	for _, in := range w.Inputs {
-		if in.Name == ref.Name {
-			return in.Boolean
+		if in.Name == name {
+			return in, true
 		}
 	}
-	return false
+	return Input{}, false
 }

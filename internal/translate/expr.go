@@ -524,15 +524,26 @@ func (t *translator) boolValue(b *actionlint.Bool, sc *scope) (value, known bool
 	case b.Expression == nil:
 		return b.Value, true
 	}
-	v := t.value(b.Expression, sc)
-	if !v.IsLiteral() {
+	text, ok := t.constText(b.Expression, sc)
+	if !ok {
 		return false, false
 	}
-	switch strings.ToLower(strings.TrimSpace(v.String(nil))) {
+	switch strings.ToLower(text) {
 	case "true":
 		return true, true
 	case "false", "":
 		return false, true
 	}
 	return false, false
+}
+
+// constText is the text of an expression whose values are all known when
+// converting (matrix values of the combination), trimmed; ok is false for
+// one read at run time.
+func (t *translator) constText(s *actionlint.String, sc *scope) (string, bool) {
+	v := t.value(s, sc)
+	if !v.IsLiteral() {
+		return "", false
+	}
+	return strings.TrimSpace(v.String(nil)), true
 }

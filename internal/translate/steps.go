@@ -425,33 +425,28 @@ func (t *translator) resolveArtifacts(jobs []*ir.Job) {
 // float would not convert to an int, and both targets cap far lower.
 const maxTimeoutMinutes = 1 << 20
 
-// timeoutMinutes is a literal timeout-minutes in whole minutes (GitHub
-// rounds up). Values that are not positive were reported by the parser and
-// are dropped; huge ones (1e308) are capped, and the emitters cap job
-// timeouts to the target's limit with a warning.
-func timeoutMinutes(f *actionlint.Float) int {
-	return minutes(f.Value)
-}
-
 // minutesValue is a timeout-minutes key in whole minutes, with its
 // expression evaluated when the matrix values make it constant; ok is
 // false for one read at run time.
 func (t *translator) minutesValue(f *actionlint.Float, sc *scope) (int, bool) {
 	if f.Expression == nil {
-		return timeoutMinutes(f), true
+		return minutes(f.Value), true
 	}
-	v := t.value(f.Expression, sc)
-	if !v.IsLiteral() {
+	text, ok := t.constText(f.Expression, sc)
+	if !ok {
 		return 0, false
 	}
-	n, err := strconv.ParseFloat(strings.TrimSpace(v.String(nil)), 64)
+	n, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		return 0, false
 	}
 	return minutes(n), true
 }
 
-// minutes rounds a timeout up to whole minutes within the targets' range.
+// minutes is a timeout in whole minutes (GitHub rounds up). Values that are
+// not positive were reported by the parser and are dropped; huge ones
+// (1e308) are capped, and the emitters cap job timeouts to the target's
+// limit with a warning.
 func minutes(v float64) int {
 	switch {
 	case math.IsNaN(v) || v <= 0:

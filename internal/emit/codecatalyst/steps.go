@@ -586,12 +586,8 @@ func (e *emitter) foldBooleanInputs(c *ir.Cond) *ir.Cond {
 		if c.Op != ir.CondTruthy || !e.w.BooleanInput(c.Left.Ref) {
 			return c
 		}
-		for _, in := range e.w.Inputs {
-			if in.Name == c.Left.Ref.Name {
-				return constantCond(c, in.Default == "true")
-			}
-		}
-		return constantCond(c, false)
+		in, _ := e.w.Input(c.Left.Ref.Name)
+		return constantCond(c, in.Default == "true")
 	})
 }
 
@@ -603,11 +599,8 @@ func (e *emitter) operandExpr(j *ir.Job, o ir.Operand) string {
 	}
 	if e.w.BooleanInput(o.Ref) {
 		// The input's default, as the boolean GitHub's inputs context holds.
-		for _, in := range e.w.Inputs {
-			if in.Name == o.Ref.Name {
-				return strconv.FormatBool(in.Default == "true")
-			}
-		}
+		in, _ := e.w.Input(o.Ref.Name)
+		return strconv.FormatBool(in.Default == "true")
 	}
 	t, native := e.runnerRef(j, o.Ref)
 	if native {
@@ -667,9 +660,7 @@ func (e *emitter) condExpr(j *ir.Job, c *ir.Cond) string {
 // has no default: every GitHub run gives it a value, a CodeCatalyst run has
 // none to give (it reads the inputs' defaults), so the value is empty.
 func (e *emitter) requiredInput(ref *ir.Ref) {
-	for _, in := range e.w.Inputs {
-		if in.Name == ref.Name && in.Required && in.Default == "" {
-			e.report(ruleExpr, diag.Error, ref.Pos, "workflow_dispatch input %q is required and has no default: a GitHub run always has its value, a CodeCatalyst run has no inputs, so it is empty here. Give the input a default, or replace it with a workflow variable", ref.Name)
-		}
+	if in, ok := e.w.Input(ref.Name); ok && in.Required && in.Default == "" {
+		e.report(ruleExpr, diag.Error, ref.Pos, "workflow_dispatch input %q is required and has no default: a GitHub run always has its value, a CodeCatalyst run has no inputs, so it is empty here. Give the input a default, or replace it with a workflow variable", ref.Name)
 	}
 }
