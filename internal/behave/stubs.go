@@ -103,6 +103,14 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 		script = append(script, `if [ -n "$AP_REGION" ]; then echo "AWS_REGION=$AP_REGION" >> "$GITHUB_ENV"; echo "AWS_DEFAULT_REGION=$AP_REGION" >> "$GITHUB_ENV"; fi`)
 	case slices.Contains(absorbed, name):
 		script = append(script, "true")
+	case name == "re-actors/alls-green":
+		// The action's decision, so that both sides decide from the
+		// needed jobs' results (the conversion with its own commands).
+		for _, in := range []string{"jobs", "allowed-failures", "allowed-skips"} {
+			inputs[in] = map[string]any{"required": false}
+			env["AP_"+strings.ToUpper(strings.ReplaceAll(in, "-", "_"))] = "${{ inputs." + in + " }}"
+		}
+		script = append(script, "python3 -c "+shellQuote(allsGreenStub))
 	case slices.Contains(installers, name):
 		script = append(script, "true")
 		if name == "astral-sh/setup-uv" && slices.Contains(u.Inputs, "python-version") {
@@ -142,6 +150,25 @@ func stubAction(name string, u *ActionUse) ([]byte, error) {
 	}
 	return yaml.Marshal(a)
 }
+
+// allsGreenStub decides as re-actors/alls-green does (its
+// normalize_needed_jobs_status.py): every needed job succeeded, except the
+// allowed to fail (any result) and the allowed to be skipped (skipped or
+// success); it writes the action's outputs and fails as the action does.
+const allsGreenStub = `import json, os, sys
+def names(s):
+    try:
+        v = json.loads(s)
+    except ValueError:
+        v = [x.strip() for x in s.split(",")]
+    return {x for x in v if x}
+jobs = json.loads(os.environ.get("AP_JOBS") or "{}") or {}
+fail, skip = names(os.environ.get("AP_ALLOWED_FAILURES") or "[]"), names(os.environ.get("AP_ALLOWED_SKIPS") or "[]")
+ok = bool(jobs) and all(j["result"] == "success" for n, j in jobs.items() if n not in fail | skip) and all(j["result"] in ("skipped", "success") for n, j in jobs.items() if n in skip)
+with open(os.environ["GITHUB_OUTPUT"], "a") as f:
+    f.write("failure=%s\nresult=%s\nsuccess=%s\n" % (str(not ok).lower(), "success" if ok else "failure", str(ok).lower()))
+sys.exit(0 if ok else 1)
+`
 
 // stubOutputs are the commands that set a stub's outputs to values naming
 // the step and the output.

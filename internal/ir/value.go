@@ -290,6 +290,14 @@ func (c *Cond) HasStatus() bool {
 	return found
 }
 
+// TrueOnceStarted reports a job condition that is true whenever the target
+// starts the job, which it does after the jobs it needs succeeded:
+// constant true, always() or success(). Only skipped needs tell it apart,
+// and the targets handle those before the job starts.
+func (c *Cond) TrueOnceStarted() bool {
+	return c == nil || c.Op == CondTrue || c.Op == CondAlways || c.Op == CondSuccess
+}
+
 // Expr renders the condition in GitHub expression syntax, references by
 // their GitHub names.
 func (c *Cond) Expr() string { return c.ExprWith(nil) }

@@ -420,7 +420,7 @@ func (t *translator) job(j *actionlint.Job, sc *scope) *ir.Job {
 	markStepOutputs(ij)
 	markNotifications(ij)
 	t.checkMovedSource(ij)
-	t.nativeActions(ij)
+	t.nativeActions(ij, j.Needs, sc)
 	t.defaultEnv(ij)
 	return ij
 }

@@ -1,11 +1,14 @@
 package translate
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/rhysd/actionlint"
 
 	"github.com/actionport/actionport/internal/ir"
 )
@@ -24,6 +27,7 @@ var nativeInstallers = map[string]nativeInstaller{
 	"hashicorp/setup-terraform":    setupTerraform,
 	"aws-actions/setup-sam":        setupSAM,
 	"aws-actions/amazon-ecr-login": ecrLogin,
+	"re-actors/alls-green":         allsGreen,
 }
 
 // NativeActions lists the actions (lower-case "owner/repo") that a
@@ -49,6 +53,17 @@ type nativeStep struct {
 	caches []ir.Cache
 	// outputs are the step outputs the commands write.
 	outputs []string
+	// warn are differences the commands cannot avoid, reported as warnings.
+	warn []string
+	// needs returns the jobs the job needs, with needs.<id>.result as the
+	// target knows it.
+	needs func() []neededJob
+}
+
+// neededJob is a job of the needs context: its id and result.
+type neededJob struct {
+	id     string
+	result ir.Value
 }
 
 // input returns the value of input name and records it as handled.
@@ -273,8 +288,18 @@ func ecrLogin(n *nativeStep) (run, name, keep string) {
 // replaced step keeps the action in Replaces, for an emitter that needs the
 // runner anyway (CodeCatalyst, for a setup action whose version comes from
 // the matrix).
-func (t *translator) nativeActions(j *ir.Job) {
+func (t *translator) nativeActions(j *ir.Job, needs []*actionlint.String, sc *scope) {
 	var plan []*nativeStep
+	var needed []neededJob
+	neededJobs := func() []neededJob {
+		if needed == nil {
+			for _, n := range needs {
+				result := t.value(&actionlint.String{Value: "${{ needs." + n.Value + ".result }}", Pos: n.Pos}, sc)
+				needed = append(needed, neededJob{id: n.Value, result: result})
+			}
+		}
+		return needed
+	}
 	var kept []string // why installers stay steps, one per installer
 	for i, s := range j.Steps {
 		if s.Kind != ir.StepAction || s.Runtime != nil || s.Notify != nil {
@@ -287,7 +312,7 @@ func (t *translator) nativeActions(j *ir.Job) {
 		}
 		c := *s
 		c.Env = slices.Clip(c.Env) // a kept action must stay as it was
-		n := &nativeStep{job: j, orig: s, step: &c, idx: i}
+		n := &nativeStep{job: j, orig: s, step: &c, idx: i, needs: neededJobs}
 		run, stepName, keep := install(n)
 		if keep == "" {
 			if missing := slices.DeleteFunc(slices.Clone(s.Outputs), func(o string) bool { return slices.Contains(n.outputs, o) }); len(missing) > 0 {
@@ -341,6 +366,119 @@ func (t *translator) nativeActions(j *ir.Job) {
 			msg += "; " + strings.Join(n.info, "; ")
 		}
 		t.diag(ruleNativeAction, infoSev, n.orig.Pos, "%s", msg)
+		for _, w := range n.warn {
+			t.diag(ruleNativeAction, warnSev, n.orig.Pos, "%s: %s", name, w)
+		}
 	}
 	j.UsesActions = slices.ContainsFunc(j.Steps, func(s *ir.Step) bool { return s.Kind == ir.StepAction && s.Runtime == nil })
+}
+
+// needsJSON matches the jobs input that alls-green documents: the whole
+// needs context.
+var needsJSON = regexp.MustCompile(`(?i)^\s*\$\{\{\s*tojson\(\s*needs\s*\)\s*\}\}\s*$`)
+
+// allsGreen decides what re-actors/alls-green decides from toJSON(needs):
+// the job fails unless every needed job succeeded, where a job listed in
+// allowed-failures may have any result and one in allowed-skips may also
+// have been skipped. On the targets a needed job that failed stops the run
+// before this job, so only skipped jobs are left to check; the action's
+// outputs are written when a later step or the job reads them.
+func allsGreen(n *nativeStep) (run, name, keep string) {
+	if v, ok := n.input("jobs"); !ok || !needsJSON.MatchString(v.Raw) {
+		return "", "", "jobs is not ${{ toJSON(needs) }}"
+	}
+	allowed := map[string][]string{}
+	for _, in := range []string{"allowed-failures", "allowed-skips"} {
+		v, ok := n.input(in)
+		if !ok {
+			continue
+		}
+		if !v.IsLiteral() {
+			return "", "", in + " is computed at run time"
+		}
+		allowed[in] = jobList(v.Text())
+	}
+	needs := n.needs()
+	if len(needs) == 0 {
+		return "", "", "the job needs no jobs, and the action fails on an empty needs context"
+	}
+	var b strings.Builder
+	var required, skippable []string
+	checks := 0
+	for _, j := range needs {
+		switch {
+		case slices.Contains(allowed["allowed-failures"], j.id):
+			n.warn = append(n.warn, fmt.Sprintf("job %q may fail on GitHub (allowed-failures), but on the target its failure stops the run before this job", j.id))
+		case slices.Contains(allowed["allowed-skips"], j.id):
+			skippable = append(skippable, j.id)
+		default:
+			required = append(required, j.id)
+			if j.result.IsLiteral() && j.result.Text() == "success" {
+				continue
+			}
+			if checks == 0 {
+				b.WriteString("alls_green=success\n")
+			}
+			checks++
+			v := n.arg(j.result, "RESULT_"+envWord(j.id))
+			fmt.Fprintf(&b, "[ \"%s\" = success ] || { echo \"needed job %s: %s, required to succeed\" >&2; alls_green=failure; }\n", v, j.id, v)
+		}
+	}
+	var summary []string
+	if len(required) > 0 {
+		summary = append(summary, "Required to succeed: "+strings.Join(required, ", "))
+	}
+	if len(skippable) > 0 {
+		summary = append(summary, "May be skipped: "+strings.Join(skippable, ", "))
+	}
+	status := "$alls_green"
+	if checks == 0 {
+		// The run reached this job, so every needed job succeeded or was
+		// allowed to be skipped.
+		status = "success"
+	}
+	fmt.Fprintf(&b, "echo \"alls-green: %s. %s\"\n", status, strings.Join(summary, ". "))
+	outputs := map[string]string{"result": status, "success": "true", "failure": "false"}
+	if checks > 0 {
+		outputs["success"] = `$([ "$alls_green" = success ] && echo true || echo false)`
+		outputs["failure"] = `$([ "$alls_green" = success ] && echo false || echo true)`
+	}
+	for _, o := range []string{"failure", "result", "success"} {
+		if slices.Contains(n.orig.Outputs, o) {
+			fmt.Fprintf(&b, "echo \"%s=%s\" >> \"$GITHUB_OUTPUT\"\n", o, outputs[o])
+			n.outputs = append(n.outputs, o)
+		}
+	}
+	if checks > 0 {
+		b.WriteString("[ \"$alls_green\" = success ]\n")
+	}
+	return b.String(), "Decide whether the needed jobs succeeded", ""
+}
+
+// jobList parses an alls-green job list: JSON, or names separated by commas.
+func jobList(s string) []string {
+	var list []string
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		list = strings.Split(s, ",")
+	}
+	out := list[:0]
+	for _, name := range list {
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// envWord is s as part of an environment variable name.
+func envWord(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, s)
 }

@@ -217,3 +217,94 @@ func TestNativeUVJob(t *testing.T) {
 		})
 	}
 }
+
+// TestAllsGreen checks what re-actors/alls-green becomes: which needed
+// jobs' results the commands check, and when the action stays.
+func TestAllsGreen(t *testing.T) {
+	const jobs = `
+  a:
+    runs-on: ubuntu-latest
+    steps: [{run: echo a}]
+  b:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps: [{run: echo b}]
+`
+	for _, c := range []struct {
+		name, needs, with, after string
+		// native are substrings of the commands ("|"-separated), "" when the action stays.
+		native string
+		// absent are substrings the commands must not have ("|"-separated).
+		absent string
+		// diag is a substring of a diagnostic of the step.
+		diag string
+	}{
+		{name: "jobs that always run: nothing to check", needs: "[a]", with: `{jobs: "${{ toJSON(needs) }}"}`,
+			native: `echo "alls-green: success. Required to succeed: a"`, absent: "alls_green=|GITHUB_OUTPUT"},
+		{name: "a job that may be skipped is checked", needs: "[a, b]", with: `{jobs: "${{ toJson(needs) }}"}`,
+			native: `[ "${RESULT_B}" = success ] || |[ "$alls_green" = success ]`, absent: "RESULT_A"},
+		{name: "allowed-skips as JSON", needs: "[a, b]", with: `{jobs: "${{ toJSON(needs) }}", allowed-skips: '["b"]'}`,
+			native: "May be skipped: b", absent: "RESULT_B"},
+		{name: "allowed-skips separated by commas", needs: "[a, b]", with: `{jobs: "${{ toJSON(needs) }}", allowed-skips: " b , "}`,
+			native: "Required to succeed: a. May be skipped: b", absent: "RESULT_B"},
+		{name: "allowed-failures is a warning", needs: "[a, b]", with: `{jobs: "${{ toJSON(needs) }}", allowed-failures: a, allowed-skips: b}`,
+			native: `echo "alls-green: success. May be skipped: b"`, diag: `job "a" may fail on GitHub (allowed-failures)`},
+		{name: "outputs that are read are written", needs: "[a, b]", with: `{jobs: "${{ toJSON(needs) }}"}`,
+			after:  `      - run: echo "${{ steps.green.outputs.result }} ${{ steps.green.outputs.success }}"`,
+			native: `echo "result=$alls_green" >> "$GITHUB_OUTPUT"|echo "success=$([ "$alls_green" = success ] && echo true || echo false)"`, absent: "failure="},
+		{name: "another jobs value stays", needs: "[a]", with: `{jobs: "${{ toJSON(needs.a) }}"}`,
+			diag: "jobs is not ${{ toJSON(needs) }}"},
+		{name: "computed allowed-skips stays", needs: "[a, b]", with: `{jobs: "${{ toJSON(needs) }}", allowed-skips: "${{ vars.SKIP }}"}`,
+			diag: "allowed-skips is computed at run time"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := "on: [push, pull_request]\njobs:" + jobs + "  check:\n    if: always()\n    needs: " + c.needs +
+				"\n    runs-on: ubuntu-latest\n    steps:\n      - id: green\n        uses: re-actors/alls-green@v1\n        with: " + c.with + "\n"
+			if c.after != "" {
+				src += c.after + "\n"
+			}
+			w, diags := Translate("w.yml", []byte(src), Options{})
+			if w == nil {
+				t.Fatalf("no workflow: %v", diags)
+			}
+			var check *ir.Job
+			for _, j := range w.Jobs {
+				if j.ID == "check" {
+					check = j
+				}
+			}
+			if check == nil {
+				t.Fatalf("no check job: %v", diags)
+			}
+			s := check.Steps[0]
+			if c.native == "" {
+				if s.Kind != ir.StepAction {
+					t.Errorf("step became commands:\n%s", s.Run.Raw)
+				}
+			} else {
+				if s.Kind != ir.StepRun {
+					t.Fatalf("step stayed an action: %v", diags)
+				}
+				for _, want := range strings.Split(c.native, "|") {
+					if !strings.Contains(s.Run.Raw, want) {
+						t.Errorf("commands lack %q:\n%s", want, s.Run.Raw)
+					}
+				}
+				for _, bad := range strings.Split(c.absent, "|") {
+					if bad != "" && strings.Contains(s.Run.Raw, bad) {
+						t.Errorf("commands have %q:\n%s", bad, s.Run.Raw)
+					}
+				}
+			}
+			if c.diag != "" {
+				found := false
+				for _, d := range diags {
+					found = found || strings.Contains(d.Message, c.diag)
+				}
+				if !found {
+					t.Errorf("no diagnostic with %q: %v", c.diag, diags)
+				}
+			}
+		})
+	}
+}

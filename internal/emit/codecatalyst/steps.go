@@ -411,7 +411,8 @@ func (e *emitter) runnerRef(j *ir.Job, ref *ir.Ref) (text string, native bool) {
 		contexts = append(contexts, "matrix.")
 	}
 	for _, ctx := range contexts {
-		if strings.Contains(src, ctx) {
+		// toJSON(github) reads the whole context.
+		if strings.Contains(src, ctx) || strings.Contains(src, "("+strings.TrimSuffix(ctx, ".")+")") {
 			e.report(ruleExpr, diag.Error, ref.Pos, "expression %q uses the %s context, which is empty in CodeCatalyst's GitHub Actions runner; compute the value in a step or rewrite the expression", ref.Source, strings.TrimSuffix(ctx, "."))
 			return "''", true
 		}

@@ -386,7 +386,7 @@ func (e *emitter) envNode(s *jobSpec, base []ir.EnvVar, text []*string, step []i
 // for an approval (asked for nothing) or other jobs need it (they run,
 // where GitHub skips them).
 func (e *emitter) jobIfInBuild(j *ir.Job) {
-	if j.If == nil || e.entryChecked[j.Key] || j.If.Op == ir.CondTrue {
+	if j.If.TrueOnceStarted() || e.entryChecked[j.Key] {
 		return
 	}
 	if j.Environment != nil && j.Environment.Protected {

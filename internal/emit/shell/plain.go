@@ -34,7 +34,7 @@ var runtimeFiles = []string{"GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHU
 // computes (step outputs and outcomes, a value chosen by a condition).
 func (r *Renderer) Plain(dynamic []ir.EnvVar) (prefix []Command, steps [][]Command, ok bool) {
 	j := r.Job
-	if j == nil || j.If != nil && !r.JobIfChecked || len(j.Outputs) > 0 {
+	if j == nil || !j.If.TrueOnceStarted() && !r.JobIfChecked || len(j.Outputs) > 0 {
 		return nil, nil, false
 	}
 	unresolved := len(r.Unresolved)

@@ -108,7 +108,7 @@ func (r *Renderer) Prelude() string {
 	if r.LibFile != "" {
 		head = preludeStart + "cp " + r.LibFile + " \"$AP_STATE/lib.sh\" || exit 1"
 	}
-	if r.Job == nil || r.Job.If == nil || r.JobIfChecked {
+	if r.Job == nil || r.Job.If.TrueOnceStarted() || r.JobIfChecked {
 		return head
 	}
 	var b strings.Builder
