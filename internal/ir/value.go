@@ -255,6 +255,9 @@ const RanOutput = "ap_ran"
 type Operand struct {
 	Lit string
 	Ref *Ref
+	// Quoted is true for a literal written as a string ('true', '1'),
+	// which Expr keeps quoted: GitHub compares it as a string.
+	Quoted bool
 }
 
 // Cond is a translated if: condition.
@@ -366,6 +369,9 @@ func (c *Cond) ExprWith(ref func(*Ref) string) string {
 func (o Operand) Expr() string {
 	if o.Ref != nil {
 		return o.Ref.Expr()
+	}
+	if o.Quoted {
+		return "'" + strings.ReplaceAll(o.Lit, "'", "''") + "'"
 	}
 	return ExprLiteral(o.Lit)
 }

@@ -67,6 +67,10 @@ func (t *translator) lowerCond(n actionlint.ExprNode, src string, pos ir.Pos, sc
 		if !ok1 || !ok2 {
 			return nil, false
 		}
+		// A string literal stays a string when the condition is written
+		// out again: 'true' == true is false on GitHub (NaN against 1).
+		_, l.Quoted = n.Left.(*actionlint.StringNode)
+		_, r.Quoted = n.Right.(*actionlint.StringNode)
 		op := ir.CondEq
 		if n.Kind == actionlint.CompareOpNodeKindNotEq {
 			op = ir.CondNe

@@ -252,6 +252,10 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		}
 		s.steps = append(s.steps, n)
 	}
+	// Job outputs that read the GitHub steps' outputs: a last step writes
+	// them to files that post_build exports (the runner's step outputs do
+	// not reach the commands, the build's files do).
+	outStep := e.stepOutputsStep(s)
 	if lines := s.refs.stepsEnvStep(); lines != nil {
 		// Values the steps read that only a shell computes.
 		first := e.mapping("name", "actionport: values the build computes", "run", strings.Join(lines, "\n"))
@@ -264,26 +268,70 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 		addComment(s.steps[len(s.steps)-1], commentLines(d.Reason, d.Rule, d.YAML))
 		e.d.add(RuleDropped, diag.Error, d.Pos, "%s not converted (%s): kept as a comment in the buildspec of project %s", d.What, d.Rule, e.unitName(j))
 	}
+	if outStep != nil {
+		s.steps = append(s.steps, outStep)
+	}
 	if len(j.Outputs) > 0 && !s.windows() { // windowsOutputs reports them
 		var b strings.Builder
 		b.WriteString("# actionport: job outputs")
 		for _, o := range j.Outputs {
-			if o.Name == emit.RanOutput {
-				fmt.Fprintf(&b, "\nexport %s=\"$([ -e \"$AP_STATE/skip\" ] || echo true)\"", shell.EnvName(o.Name))
-				s.exported = append(s.exported, shell.EnvName(o.Name))
-				continue
+			name := shell.EnvName(o.Name)
+			switch {
+			case o.Name == emit.RanOutput:
+				fmt.Fprintf(&b, "\nexport %s=\"$([ -e \"$AP_STATE/skip\" ] || echo true)\"", name)
+			case readsStepResults(o.Value):
+				// No file when the steps were skipped: the output is empty.
+				fmt.Fprintf(&b, "\nexport %s=\"$(cat \"%s/%s\" 2>/dev/null)\"", name, stepOutputsDir, name)
+			default:
+				fmt.Fprintf(&b, "\nexport %s=%s", name, r.Value(o.Value))
 			}
-			for _, ref := range o.Value.Refs() {
-				if ref.Kind == ir.RefStepOutput || ref.Kind == ir.RefStepOutcome {
-					e.d.add(RuleOutputs, diag.Error, o.Pos, "job output %q reads %s, which a GitHub step run by CodeBuild cannot export; the output is empty. Write the value to a file in the step and export it in a post_build command", o.Name, ref.Source)
-					o.Value = ir.Value{}
-				}
-			}
-			fmt.Fprintf(&b, "\nexport %s=%s", shell.EnvName(o.Name), r.Value(o.Value))
-			s.exported = append(s.exported, shell.EnvName(o.Name))
+			s.exported = append(s.exported, name)
+		}
+		if outStep != nil {
+			fmt.Fprintf(&b, "\nrm -rf \"%s\"", stepOutputsDir)
 		}
 		s.post = append(s.post, command{text: b.String()})
 	}
+}
+
+// stepOutputsDir is where the step that collects job outputs from GitHub
+// steps writes them, one file per output: in the build's source directory,
+// which the runner's steps and the later commands share.
+const stepOutputsDir = "${CODEBUILD_SRC_DIR:?the build has no source}/.actionport-outputs"
+
+// readsStepResults reports whether a value reads step outputs or outcomes.
+func readsStepResults(v ir.Value) bool {
+	return slices.ContainsFunc(v.Refs(), func(r *ir.Ref) bool { return r.Kind == ir.RefStepOutput || r.Kind == ir.RefStepOutcome })
+}
+
+// stepOutputsStep is the last GitHub step of a job whose outputs read its
+// steps' outputs: it writes each such output to a file in stepOutputsDir,
+// the values passed through env. nil when no output needs it.
+func (e *emitter) stepOutputsStep(s *jobSpec) *yamlnode.Node {
+	if s.windows() {
+		return nil
+	}
+	var env []ir.EnvVar
+	var lines []string
+	for _, o := range s.job.Outputs {
+		if o.Name == emit.RanOutput || !readsStepResults(o.Value) {
+			continue
+		}
+		v := fmt.Sprintf("AP_OUTPUT_%d", len(env)+1)
+		env = append(env, ir.EnvVar{Name: v, Value: o.Value})
+		lines = append(lines, fmt.Sprintf("printf '%%s' \"$%s\" > \"$d/%s\"", v, shell.EnvName(o.Name)))
+	}
+	if len(env) == 0 {
+		return nil
+	}
+	n := e.mapping("name", "actionport: job outputs for post_build")
+	w := e.mappingCap(len(env))
+	for _, v := range env {
+		e.setStr(w, v.Name, s.refs.actionExpr(v.Value))
+	}
+	e.set(n, "env", w)
+	e.setStr(n, "run", "d=\""+stepOutputsDir+"\"\nmkdir -p \"$d\"\n"+strings.Join(lines, "\n"))
+	return n
 }
 
 // services starts the job's service containers in pre_build.
