@@ -475,7 +475,10 @@ type AWSCredentials struct {
 	Account string
 	// UsesKeys is true when static access keys were configured.
 	UsesKeys bool
-	Pos      Pos
+	// If is the condition of the step that configured them (nil when it
+	// always runs): the targets configure a build's role for every run.
+	If  *Cond
+	Pos Pos
 }
 
 // Runtime is a language runtime requested by a setup-* action.

@@ -28,8 +28,9 @@ const (
 	ruleNeedsCycle       = "needs-cycle"         // cyclic needs
 	ruleArtifactPattern  = "artifact-pattern"    // download-artifact by pattern / merge
 	ruleContinueOnError  = "job-continue-on-error"
-	ruleConcurrencyGroup = "concurrency-group" // per-job concurrency or groups
-	ruleCredentialsKeys  = "aws-static-keys"   // configure-aws-credentials with access keys
+	ruleConcurrencyGroup = "concurrency-group"  // per-job concurrency or groups
+	ruleCredentialsKeys  = "aws-static-keys"    // configure-aws-credentials with access keys
+	ruleCredentialsIf    = "aws-credentials-if" // configure-aws-credentials under a run-time condition
 	ruleStepTimeout      = "step-timeout"
 	ruleSnapshot         = "job-snapshot"
 	ruleEventSpecialized = "event-specialized" // behaviour depends on the event: one output per event

@@ -275,9 +275,19 @@ func (t *translator) action(j *ir.Job, st *ir.Step, e *actionlint.ExecAction, sc
 		j.Caches = append(j.Caches, c)
 		return false
 	case name == "aws-actions/configure-aws-credentials":
+		var cond *ir.Cond
+		if st.If != nil {
+			switch stepRuns(st.If, true).Op {
+			case ir.CondFalse:
+				return false // never runs in a job whose steps succeed
+			case ir.CondTrue:
+			default:
+				cond = st.If // reported after specialization (checkCredentialsIf)
+			}
+		}
 		role, _ := input(st.With, "role-to-assume")
 		region, _ := input(st.With, "aws-region")
-		c := &ir.AWSCredentials{RoleARN: role, Region: region, Pos: st.Pos}
+		c := &ir.AWSCredentials{RoleARN: role, Region: region, If: cond, Pos: st.Pos}
 		if m := accountInARN.FindStringSubmatch(valueText(role)); m != nil {
 			c.Account = m[1]
 		}
@@ -542,4 +552,26 @@ func hostedWorkspacePath(p string) (string, bool) {
 		return "", false
 	}
 	return m[3], true
+}
+
+// checkCredentialsIf reports configure-aws-credentials steps whose
+// condition is decided at run time in a converted workflow (after the
+// event's values were folded): the targets give a build its role and
+// region in every run.
+func (t *translator) checkCredentialsIf() {
+	ws := t.wf.Variants
+	if len(ws) == 0 {
+		ws = []*ir.Workflow{t.wf}
+	}
+	seen := map[ir.Pos]bool{}
+	for _, w := range ws {
+		for _, j := range w.Jobs {
+			a := j.AWS
+			if a == nil || a.If == nil || seen[a.If.Pos] {
+				continue
+			}
+			seen[a.If.Pos] = true
+			t.diag(ruleCredentialsIf, errSev, a.If.Pos, "configure-aws-credentials runs only when %s, but the target's build has its role and region (AWS_REGION) in every run: the steps after it run with AWS credentials where GitHub runs them without, and with one configuration where the job chooses between several. Convert one job per account or role, or check the condition in the commands that use AWS", oneLine(a.If.Source))
+		}
+	}
 }

@@ -125,6 +125,7 @@ func Translate(path string, src []byte, opts Options) (*ir.Workflow, diag.List) 
 	}
 	t.jobs(w)
 	t.specialize()
+	t.checkCredentialsIf()
 	t.diags.Sort()
 	return t.wf, t.diags
 }
