@@ -363,6 +363,21 @@ func (c *Cond) ExprWith(ref func(*Ref) string) string {
 	return "false"
 }
 
+// AlwaysString reports an operand that is a string on GitHub whatever it
+// holds (step and job outputs, env, vars, secrets): its truthiness is
+// non-empty, so 'false' and '0' are true, unlike the boolean and number
+// values of inputs and matrix keys.
+func (o Operand) AlwaysString() bool {
+	if o.Ref == nil {
+		return false
+	}
+	switch o.Ref.Kind {
+	case RefStepOutput, RefJobOutput, RefEnv, RefVar, RefSecret:
+		return true
+	}
+	return false
+}
+
 // Expr renders the operand in GitHub expression syntax: a reference by its
 // GitHub name, a literal quoted (true, false and numbers bare, as they
 // are usually written).

@@ -423,6 +423,9 @@ func (r *Renderer) psCond(c *ir.Cond, step, neg bool) (expr string, value, known
 		if lk {
 			return "", lc != "" && lc != "false" && lc != "0", true
 		}
+		if c.Left.AlwaysString() {
+			return "(" + l + ") -cne ''", false, false
+		}
 		return "(" + l + ") -cnotin @('', 'false', '0')", false, false
 	}
 	rt, rc, rk := r.psOperand(c.Right)

@@ -250,6 +250,8 @@ func TestPSCond(t *testing.T) {
 		{&ir.Cond{Op: ir.CondStartsWith, Left: ctx("github.ref"), Right: lit("refs/tags/")}, `("$env:X").StartsWith('refs/tags/', [StringComparison]::OrdinalIgnoreCase)`, false, false},
 		{&ir.Cond{Op: ir.CondContains, Left: ctx("github.ref"), Right: lit("$(x)")}, `("$env:X").IndexOf('$(x)', [StringComparison]::OrdinalIgnoreCase) -ge 0`, false, false},
 		{&ir.Cond{Op: ir.CondTruthy, Left: ctx("github.ref")}, `("$env:X") -cnotin @('', 'false', '0')`, false, false},
+		// A configuration variable is a string: 'false' is true, as on GitHub.
+		{&ir.Cond{Op: ir.CondTruthy, Left: ir.Operand{Ref: &ir.Ref{Kind: ir.RefVar, Name: "V"}}}, `("$env:X") -cne ''`, false, false},
 		{&ir.Cond{Op: ir.CondAnd, Args: []*ir.Cond{{Op: ir.CondSuccess}, {Op: ir.CondTruthy, Left: ctx("github.ref")}}}, `(("$env:X") -cnotin @('', 'false', '0'))`, false, false},
 		{&ir.Cond{Op: ir.CondOr, Args: []*ir.Cond{{Op: ir.CondEq, Left: ctx("runner.os"), Right: lit("Windows")}, {Op: ir.CondTruthy, Left: ctx("github.ref")}}}, "", true, true},
 		{&ir.Cond{Op: ir.CondNot, Args: []*ir.Cond{{Op: ir.CondTruthy, Left: ctx("github.ref")}}}, `-not (("$env:X") -cnotin @('', 'false', '0'))`, false, false},

@@ -301,6 +301,9 @@ func (r *Renderer) cond(c *ir.Cond) string {
 	case ir.CondEndsWith:
 		return "ap_ends " + r.operand(c.Left) + " " + r.operand(c.Right)
 	case ir.CondTruthy:
+		if c.Left.AlwaysString() {
+			return "[ -n " + r.operand(c.Left) + " ]"
+		}
 		return "ap_truthy " + r.operand(c.Left)
 	}
 	return "false"

@@ -30,6 +30,7 @@ jobs:
       - id: set
         run: |
           echo "greeting=hello 'quoted' world" >> "$GITHUB_OUTPUT"
+          echo "flag=false" >> "$GITHUB_OUTPUT"
           echo "FROM_ENV=from-env" >> "$GITHUB_ENV"
           mkdir -p "$RUNNER_TEMP/bin" && printf '#!/bin/sh\necho tool-ran\n' > "$RUNNER_TEMP/bin/mytool" && chmod +x "$RUNNER_TEMP/bin/mytool"
           echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
@@ -40,6 +41,8 @@ jobs:
           echo "step=$STEP_VAR" >> ` + out + `
           echo "tool=$(mytool)" >> ` + out + `
           echo 'single ${{ steps.set.outputs.greeting }} quoted' >> ` + out + `
+      - if: steps.set.outputs.flag
+        run: echo "string-truthy" >> ` + out + `
       - id: bad
         continue-on-error: true
         run: exit 3
@@ -86,6 +89,7 @@ jobs:
 step=step-hello 'quoted' world
 tool=tool-ran
 single hello 'quoted' world quoted
+string-truthy
 saw-failure
 cleanup
 wd=sub
