@@ -48,6 +48,9 @@ type Call struct {
 	// Inputs and Secrets are the names the call passes; Outputs the
 	// outputs of the call the workflow reads (needs.<job>.outputs.<name>).
 	Inputs, Secrets, Outputs []string
+	// MatrixInputs are the inputs whose values read the call's matrix:
+	// they tell the runs of the called workflow apart.
+	MatrixInputs []string
 }
 
 // ActionUse is what a workflow does with one action.
@@ -172,6 +175,9 @@ func Mark(src []byte) (*Marked, error) {
 				for i := 0; w != nil && w.Kind == yaml.MappingNode && i+1 < len(w.Content); i += 2 {
 					if k == "with" {
 						c.Inputs = append(c.Inputs, w.Content[i].Value)
+						if strings.Contains(w.Content[i+1].Value, "matrix.") {
+							c.MatrixInputs = append(c.MatrixInputs, w.Content[i].Value)
+						}
 					} else {
 						c.Secrets = append(c.Secrets, w.Content[i].Value)
 					}

@@ -613,6 +613,14 @@ func writeReusableStub(repo string, c Call) error {
 	}
 	inputs, secrets, outputs, jobOutputs := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
 	env := map[string]any{"AP_I": c.Job + "-stub"}
+	if len(c.MatrixInputs) > 0 {
+		// One run per combination of the call's matrix: its instance.
+		var vals []string
+		for _, in := range c.MatrixInputs {
+			vals = append(vals, in+"=${{ inputs."+in+" }}")
+		}
+		env["AP_I"] = c.Job + "-stub|" + strings.Join(vals, ",")
+	}
 	lines := []string{fmt.Sprintf(markLine, "'stub'", "begin", "''")}
 	for i, in := range c.Inputs {
 		inputs[in] = map[string]any{"type": "string", "required": false}

@@ -102,7 +102,51 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 		return fail("reusable workflows nest deeper than %d levels", maxCallDepth)
 	}
 	if j.Strategy != nil && j.Strategy.Matrix != nil {
-		return fail("the call has a matrix; each combination would call the workflow, which is not supported. Move the matrix into the called workflow")
+		// Each combination calls the workflow: its jobs are inlined once
+		// per combination, named after the combination's values; needs on
+		// the call wait for all of them.
+		saved := t.posOverride
+		if call != nil {
+			t.posOverride = &pos
+		}
+		combos := t.matrix(j)
+		t.posOverride = saved
+		names := comboNames(id, combos, matrixKeyOrder(j), map[string]bool{strings.ToLower(id): true})
+		var out []srcJob
+		var cids []string
+		for i, combo := range combos {
+			cid := id
+			switch {
+			case names != nil:
+				cid = names[i]
+			case len(combos) > 1:
+				cid = fmt.Sprintf("%s-%d", id, i+1)
+			}
+			jobs := t.inlineCall(j, id, cid, needs, call, callers, combo, fail)
+			if len(jobs) == 1 && jobs[0].failed {
+				return jobs // reported once, for every combination
+			}
+			out = append(out, jobs...)
+			cids = append(cids, cid)
+		}
+		t.diag(ruleReusableWorkflow, infoSev, pos, "reusable workflow %s was inlined once per combination of the call's matrix: its jobs are named <combination>-<job>, the combinations %s", uses, strings.Join(cids, ", "))
+		if len(combos) > 1 && len(t.callOutputs[id]) > 0 {
+			t.diag(ruleReusableWorkflow, warnSev, pos, "the call of %s has a matrix and the workflow has outputs: on GitHub needs.%s.outputs holds the outputs of the combination that finished last; here they are those of the last combination (%s)", uses, id, names[len(names)-1])
+		}
+		return out
+	}
+	return t.inlineCall(j, id, id, needs, call, callers, nil, fail)
+}
+
+// inlineCall inlines one call of a reusable workflow: the called
+// workflow's jobs named "<cid>-<job>" (cid is id, or the matrix
+// combination's name when the call has a matrix, whose values combo
+// gives the call's with:). fail reports why it cannot.
+func (t *translator) inlineCall(j *actionlint.Job, id, cid string, needs []needRef, call *reusableCall, callers []string, combo map[string]actionlint.RawYAMLValue, fail func(string, ...any) []srcJob) []srcJob {
+	uses := j.WorkflowCall.Uses.Value
+	pos := t.pos(j.WorkflowCall.Uses.Pos)
+	if call != nil {
+		pos = call.pos
 	}
 	path, err := t.reusablePath(uses)
 	if err != nil {
@@ -131,6 +175,7 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 	}
 	// The call's with:, secrets: and if: are read in the caller's scope.
 	outer := call.scope()
+	outer.matrix = combo
 	inner := &reusableCall{pos: pos, inputs: map[string]ir.Value{}, secrets: map[string]ir.Value{}, inherit: j.WorkflowCall.InheritSecrets}
 	if call != nil {
 		inner.cond = call.cond
@@ -171,7 +216,9 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 	slices.SortFunc(jobs, func(a, b *actionlint.Job) int {
 		return comparePos(ir.Pos{Line: a.Pos.Line, Col: a.Pos.Col}, ir.Pos{Line: b.Pos.Line, Col: b.Pos.Col})
 	})
-	t.diag(ruleReusableWorkflow, infoSev, pos, "reusable workflow %s was inlined: its %d jobs are named %s-<job>", uses, len(jobs), id)
+	if combo == nil {
+		t.diag(ruleReusableWorkflow, infoSev, pos, "reusable workflow %s was inlined: its %d jobs are named %s-<job>", uses, len(jobs), cid)
+	}
 	// needs.<caller>.outputs.<name> reads the called workflow's outputs.
 	for name, o := range event.Outputs {
 		if o.Value == nil {
@@ -184,7 +231,7 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 			if t.callOutputs[id] == nil {
 				t.callOutputs[id] = map[string]callOutput{}
 			}
-			t.callOutputs[id][strings.ToLower(name)] = callOutput{job: id + "-" + m[1], name: m[2]}
+			t.callOutputs[id][strings.ToLower(name)] = callOutput{job: cid + "-" + m[1], name: m[2]}
 		} else {
 			t.diag(ruleReusableWorkflow, errSev, pos, "output %q of %s is %q; only ${{ jobs.<job>.outputs.<name> }} is carried over, so needs.%s.outputs.%s is empty", name, uses, o.Value.Value, id, name)
 		}
@@ -193,12 +240,12 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 	for _, x := range jobs {
 		var xneeds []needRef
 		for _, n := range x.Needs {
-			xneeds = append(xneeds, needRef{id + "-" + n.Value, n.Pos})
+			xneeds = append(xneeds, needRef{cid + "-" + n.Value, n.Pos})
 		}
 		if len(xneeds) == 0 {
 			xneeds = needs
 		}
-		out = append(out, t.expandJob(x, id+"-"+x.ID.Value, xneeds, inner, append(slices.Clone(callers), id))...)
+		out = append(out, t.expandJob(x, cid+"-"+x.ID.Value, xneeds, inner, append(slices.Clone(callers), id))...)
 	}
 	return out
 }

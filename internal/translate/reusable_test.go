@@ -122,3 +122,89 @@ jobs:
 		t.Errorf("jobs %+v", w.Jobs)
 	}
 }
+
+// TestReusableWorkflowMatrixCall inlines a call with a matrix once per
+// combination, its with: read with the combination's values; a job that
+// needs the call needs every combination's jobs, and a workflow that
+// cannot be read is reported once.
+func TestReusableWorkflowMatrixCall(t *testing.T) {
+	root := t.TempDir()
+	p := filepath.Join(root, ".github", "workflows", "build.yml")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(`on:
+  workflow_call:
+    inputs:
+      goos: {type: string, required: true}
+    outputs:
+      bin: {value: "${{ jobs.compile.outputs.bin }}"}
+jobs:
+  compile:
+    runs-on: ubuntu-latest
+    outputs: {bin: "${{ steps.b.outputs.bin }}"}
+    steps: [{id: b, run: "build ${{ inputs.goos }}"}]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, uses string
+		want       map[string]string
+		diags      []string
+	}{
+		{name: "inlined per combination", uses: "./.github/workflows/build.yml",
+			want: map[string]string{
+				"build-linux-compile":  ": build linux",
+				"build-darwin-compile": ": build darwin",
+				"release":              "build-linux-compile,build-darwin-compile: echo <needs.build-darwin-compile.outputs.bin>",
+			},
+			diags: []string{"info: reusable workflow ./.github/workflows/build.yml was inlined once per combination", "warning: the call of ./.github/workflows/build.yml has a matrix and the workflow has outputs"}},
+		{name: "missing workflow reported once", uses: "./.github/workflows/missing.yml",
+			want:  map[string]string{"release": ": echo <needs.build.outputs.bin>"},
+			diags: []string{"error: job \"build\" calls the reusable workflow \"./.github/workflows/missing.yml\", which could not be inlined"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := `on: push
+jobs:
+  build:
+    strategy:
+      matrix:
+        goos: [linux, darwin]
+    uses: ` + c.uses + `
+    with:
+      goos: ${{ matrix.goos }}
+  release:
+    needs: build
+    runs-on: ubuntu-latest
+    steps: [{run: "echo ${{ needs.build.outputs.bin }}"}]
+`
+			w, ds := Translate(".github/workflows/ci.yml", []byte(src), Options{RepoRoot: root})
+			got := map[string]string{}
+			for _, j := range w.Jobs {
+				got[j.ID] = strings.Join(j.Needs, ",") + ": " + j.Steps[0].Run.String(func(r *ir.Ref) string { return "<" + r.Expr() + ">" })
+			}
+			if len(got) != len(c.want) {
+				t.Errorf("jobs %v, want %v", got, c.want)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Errorf("job %s: %q, want %q", k, got[k], v)
+				}
+			}
+			var msgs []string
+			for _, d := range ds {
+				if d.Rule == ruleReusableWorkflow {
+					msgs = append(msgs, d.Severity.String()+": "+d.Message)
+				}
+			}
+			if len(msgs) != len(c.diags) {
+				t.Errorf("diagnostics %q, want %d", msgs, len(c.diags))
+			}
+			for i, want := range c.diags {
+				if i < len(msgs) && !strings.HasPrefix(msgs[i], want) {
+					t.Errorf("diagnostic %q, want it to start with %q", msgs[i], want)
+				}
+			}
+		})
+	}
+}
