@@ -53,6 +53,10 @@ type Call struct {
 	MatrixInputs []string
 }
 
+// callerInput is the input through which a call tells a stubbed
+// reusable workflow the calling job's id.
+const callerInput = "ap_caller"
+
 // ActionUse is what a workflow does with one action.
 type ActionUse struct {
 	Inputs, Outputs []string
@@ -182,6 +186,16 @@ func Mark(src []byte) (*Marked, error) {
 						c.Secrets = append(c.Secrets, w.Content[i].Value)
 					}
 				}
+			}
+			// The caller's id reaches a stub of the workflow as an input:
+			// several jobs may call one workflow.
+			w := get(job, "with")
+			if w == nil {
+				w = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+				set(job, "with", w)
+			}
+			if w.Kind == yaml.MappingNode {
+				setStr(w, callerInput, id)
 			}
 			re := regexp.MustCompile(`needs\.` + regexp.QuoteMeta(id) + `\.outputs\.([A-Za-z0-9_-]+)`)
 			for _, x := range re.FindAllStringSubmatch(string(src), -1) {

@@ -389,8 +389,29 @@ func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
 			return nil, err
 		}
 	}
+	// One stub per workflow, for every call of it.
+	calls := map[string]*Call{}
+	var order []string
 	for _, c := range m.Reusable {
-		if err := writeReusableStub(repo, c); err != nil {
+		all := calls[c.Uses]
+		if all == nil {
+			all = &Call{Uses: c.Uses}
+			calls[c.Uses] = all
+			order = append(order, c.Uses)
+		}
+		for _, l := range []struct {
+			dst *[]string
+			src []string
+		}{{&all.Inputs, c.Inputs}, {&all.Secrets, c.Secrets}, {&all.Outputs, c.Outputs}, {&all.MatrixInputs, c.MatrixInputs}} {
+			for _, x := range l.src {
+				if !slices.Contains(*l.dst, x) {
+					*l.dst = append(*l.dst, x)
+				}
+			}
+		}
+	}
+	for _, uses := range order {
+		if err := writeReusableStub(repo, *calls[uses]); err != nil {
 			return nil, err
 		}
 	}
@@ -612,14 +633,15 @@ func writeReusableStub(repo string, c Call) error {
 		return nil
 	}
 	inputs, secrets, outputs, jobOutputs := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
-	env := map[string]any{"AP_I": c.Job + "-stub"}
+	inputs[callerInput] = map[string]any{"type": "string", "required": false}
+	env := map[string]any{"AP_CALLER": "${{ inputs." + callerInput + " }}", "AP_I": "${{ inputs." + callerInput + " }}-stub"}
 	if len(c.MatrixInputs) > 0 {
 		// One run per combination of the call's matrix: its instance.
 		var vals []string
 		for _, in := range c.MatrixInputs {
 			vals = append(vals, in+"=${{ inputs."+in+" }}")
 		}
-		env["AP_I"] = c.Job + "-stub|" + strings.Join(vals, ",")
+		env["AP_I"] = "${{ inputs." + callerInput + " }}-stub|" + strings.Join(vals, ",")
 	}
 	lines := []string{fmt.Sprintf(markLine, "'stub'", "begin", "''")}
 	for i, in := range c.Inputs {
@@ -634,7 +656,7 @@ func writeReusableStub(repo string, c Call) error {
 	for _, o := range c.Outputs {
 		outputs[o] = map[string]any{"value": "${{ jobs.stub.outputs." + o + " }}"}
 		jobOutputs[o] = "${{ steps.s.outputs." + o + " }}"
-		lines = append(lines, fmt.Sprintf(`echo %s >> "$GITHUB_OUTPUT"`, shellQuote(o+"=o-"+c.Job+"-"+o)))
+		lines = append(lines, fmt.Sprintf(`echo %s"$AP_CALLER"%s >> "$GITHUB_OUTPUT"`, shellQuote(o+"=o-"), shellQuote("-"+o)))
 	}
 	// actionlint (the converter's parser) rejects empty sections.
 	call := map[string]any{}
