@@ -122,7 +122,7 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 			case len(combos) > 1:
 				cid = fmt.Sprintf("%s-%d", id, i+1)
 			}
-			jobs := t.inlineCall(j, id, cid, needs, call, callers, combo, fail)
+			jobs := t.inlineCall(j, id, cid, needs, call, callers, combo, i == 0, fail)
 			if len(jobs) == 1 && jobs[0].failed {
 				return jobs // reported once, for every combination
 			}
@@ -131,18 +131,20 @@ func (t *translator) expandJob(j *actionlint.Job, id string, needs []needRef, ca
 		}
 		t.diag(ruleReusableWorkflow, infoSev, pos, "reusable workflow %s was inlined once per combination of the call's matrix: its jobs are named <combination>-<job>, the combinations %s", uses, strings.Join(cids, ", "))
 		if len(combos) > 1 && len(t.callOutputs[id]) > 0 {
-			t.diag(ruleReusableWorkflow, warnSev, pos, "the call of %s has a matrix and the workflow has outputs: on GitHub needs.%s.outputs holds the outputs of the combination that finished last; here they are those of the last combination (%s)", uses, id, names[len(names)-1])
+			t.diag(ruleReusableWorkflow, warnSev, pos, "the call of %s has a matrix and the workflow has outputs: on GitHub needs.%s.outputs holds the outputs of the combination that finished last; here they are those of the last combination (%s)", uses, id, cids[len(cids)-1])
 		}
 		return out
 	}
-	return t.inlineCall(j, id, id, needs, call, callers, nil, fail)
+	return t.inlineCall(j, id, id, needs, call, callers, nil, true, fail)
 }
 
 // inlineCall inlines one call of a reusable workflow: the called
 // workflow's jobs named "<cid>-<job>" (cid is id, or the matrix
 // combination's name when the call has a matrix, whose values combo
-// gives the call's with:). fail reports why it cannot.
-func (t *translator) inlineCall(j *actionlint.Job, id, cid string, needs []needRef, call *reusableCall, callers []string, combo map[string]actionlint.RawYAMLValue, fail func(string, ...any) []srcJob) []srcJob {
+// gives the call's with:). report is false for the matrix combinations
+// after the first, whose findings about the call were reported already.
+// fail reports why it cannot.
+func (t *translator) inlineCall(j *actionlint.Job, id, cid string, needs []needRef, call *reusableCall, callers []string, combo map[string]actionlint.RawYAMLValue, report bool, fail func(string, ...any) []srcJob) []srcJob {
 	uses := j.WorkflowCall.Uses.Value
 	pos := t.pos(j.WorkflowCall.Uses.Pos)
 	if call != nil {
@@ -203,7 +205,7 @@ func (t *translator) inlineCall(j *actionlint.Job, id, cid string, needs []needR
 	}
 	if j.If != nil {
 		c, ok := t.cond(j.If, outer)
-		if !ok {
+		if !ok && report {
 			t.diag(ruleIfUntranslated, errSev, pos, "the condition %q of the call cannot be translated; the called workflow's jobs run whenever their dependencies succeed", j.If.Value)
 		} else if c != nil {
 			inner.cond = andCond(c, inner.cond)
@@ -232,7 +234,7 @@ func (t *translator) inlineCall(j *actionlint.Job, id, cid string, needs []needR
 				t.callOutputs[id] = map[string]callOutput{}
 			}
 			t.callOutputs[id][strings.ToLower(name)] = callOutput{job: cid + "-" + m[1], name: m[2]}
-		} else {
+		} else if report {
 			t.diag(ruleReusableWorkflow, errSev, pos, "output %q of %s is %q; only ${{ jobs.<job>.outputs.<name> }} is carried over, so needs.%s.outputs.%s is empty", name, uses, o.Value.Value, id, name)
 		}
 	}

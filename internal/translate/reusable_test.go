@@ -148,9 +148,9 @@ jobs:
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name, uses string
-		want       map[string]string
-		diags      []string
+		name, uses, matrix, goos string
+		want                     map[string]string
+		diags                    []string
 	}{
 		{name: "inlined per combination", uses: "./.github/workflows/build.yml",
 			want: map[string]string{
@@ -159,20 +159,31 @@ jobs:
 				"release":              "build-linux-compile,build-darwin-compile: echo <needs.build-darwin-compile.outputs.bin>",
 			},
 			diags: []string{"info: reusable workflow ./.github/workflows/build.yml was inlined once per combination", "warning: the call of ./.github/workflows/build.yml has a matrix and the workflow has outputs"}},
+		{name: "combinations of objects are numbered", uses: "./.github/workflows/build.yml",
+			matrix: "cfg: [{goos: linux}, {goos: darwin}]", goos: "${{ matrix.cfg.goos }}",
+			want: map[string]string{
+				"build-1-compile": ": build linux",
+				"build-2-compile": ": build darwin",
+				"release":         "build-1-compile,build-2-compile: echo <needs.build-2-compile.outputs.bin>",
+			},
+			diags: []string{"info: reusable workflow ./.github/workflows/build.yml was inlined once per combination", "warning: the call of ./.github/workflows/build.yml has a matrix and the workflow has outputs"}},
 		{name: "missing workflow reported once", uses: "./.github/workflows/missing.yml",
 			want:  map[string]string{"release": ": echo <needs.build.outputs.bin>"},
 			diags: []string{"error: job \"build\" calls the reusable workflow \"./.github/workflows/missing.yml\", which could not be inlined"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.matrix == "" {
+				c.matrix, c.goos = "goos: [linux, darwin]", "${{ matrix.goos }}"
+			}
 			src := `on: push
 jobs:
   build:
     strategy:
       matrix:
-        goos: [linux, darwin]
+        ` + c.matrix + `
     uses: ` + c.uses + `
     with:
-      goos: ${{ matrix.goos }}
+      goos: ` + c.goos + `
   release:
     needs: build
     runs-on: ubuntu-latest
