@@ -399,16 +399,10 @@ func (s *Suite) prepare(repo, wfRel string, m *Marked) (*prepared, error) {
 			calls[c.Uses] = all
 			order = append(order, c.Uses)
 		}
-		for _, l := range []struct {
-			dst *[]string
-			src []string
-		}{{&all.Inputs, c.Inputs}, {&all.Secrets, c.Secrets}, {&all.Outputs, c.Outputs}, {&all.MatrixInputs, c.MatrixInputs}} {
-			for _, x := range l.src {
-				if !slices.Contains(*l.dst, x) {
-					*l.dst = append(*l.dst, x)
-				}
-			}
-		}
+		all.Inputs = appendNew(all.Inputs, c.Inputs)
+		all.Secrets = appendNew(all.Secrets, c.Secrets)
+		all.Outputs = appendNew(all.Outputs, c.Outputs)
+		all.MatrixInputs = appendNew(all.MatrixInputs, c.MatrixInputs)
 	}
 	for _, uses := range order {
 		if err := writeReusableStub(repo, *calls[uses]); err != nil {
@@ -621,6 +615,16 @@ func placeFile(repo, p string) error {
 		return nil
 	}
 	return os.WriteFile(full, []byte("actionport behave artifact\n"), 0o644)
+}
+
+// appendNew appends the names of src that dst does not hold yet.
+func appendNew(dst, src []string) []string {
+	for _, x := range src {
+		if !slices.Contains(dst, x) {
+			dst = append(dst, x)
+		}
+	}
+	return dst
 }
 
 // writeReusableStub writes a stand-in for a reusable workflow the

@@ -294,8 +294,9 @@ func (t *translator) nativeActions(j *ir.Job, needs []*actionlint.String, sc *sc
 	neededJobs := func() []neededJob {
 		if needed == nil {
 			for _, n := range needs {
-				result := t.value(&actionlint.String{Value: "${{ needs." + n.Value + ".result }}", Pos: n.Pos}, sc)
-				needed = append(needed, neededJob{id: n.Value, result: result})
+				src := "needs." + n.Value + ".result"
+				parts := t.appendPath(nil, []string{"needs", n.Value, "result"}, src, t.pos(n.Pos), sc)
+				needed = append(needed, neededJob{id: n.Value, result: ir.Value{Parts: parts, Raw: "${{ " + src + " }}", Pos: t.pos(n.Pos)}})
 			}
 		}
 		return needed

@@ -676,19 +676,16 @@ func (fo *folder) job(j *ir.Job) (out *ir.Job, keep bool) {
 	if j.AWS != nil {
 		a := *j.AWS
 		a.RoleARN, a.Region = fo.value(a.RoleARN), fo.value(a.Region)
+		out.AWS = &a
 		if a.If != nil {
 			switch c := fo.cond(a.If); c.Op {
 			case ir.CondTrue:
 				a.If = nil
 			case ir.CondFalse:
-				a = ir.AWSCredentials{} // the step does not run for these events
+				out.AWS = nil // the step does not run for these events
 			default:
 				a.If = withSource(c, a.If)
 			}
-		}
-		out.AWS = &a
-		if a.Pos.Line == 0 {
-			out.AWS = nil
 		}
 	}
 	if len(j.Caches) > 0 {
