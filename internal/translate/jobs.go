@@ -762,18 +762,41 @@ func comboNames(id string, combos []map[string]actionlint.RawYAMLValue, order []
 	}
 	slices.Sort(rest)
 	keys = append(keys, rest...)
-	names := make([]string, len(combos))
-	taken := map[string]bool{}
-	for i, c := range combos {
-		var parts []string
-		for _, k := range keys {
+	parts := make([][]string, len(combos))
+	distinct := func() int {
+		seen := map[string]bool{}
+		for _, p := range parts {
+			seen[strings.ToLower(strings.Join(p, "-"))] = true
+		}
+		return len(seen)
+	}
+	// Only the keys that tell combinations apart, in order: a key whose
+	// values add no distinction (an include-only option, say) stays out of
+	// the name.
+	for _, k := range keys {
+		if distinct() == len(combos) {
+			break
+		}
+		before := distinct()
+		with := make([][]string, len(combos))
+		for i, c := range combos {
+			with[i] = parts[i]
 			if s, ok := c[k].(*actionlint.RawYAMLString); ok {
 				if p := comboPart(k, s.Value); p != "" {
-					parts = append(parts, p)
+					with[i] = append(slices.Clip(parts[i]), p)
 				}
 			}
 		}
-		suffix := strings.Join(parts, "-")
+		old := parts
+		parts = with
+		if distinct() == before {
+			parts = old
+		}
+	}
+	names := make([]string, len(combos))
+	taken := map[string]bool{}
+	for i := range combos {
+		suffix := strings.Join(parts[i], "-")
 		name := id + "-" + suffix
 		lower := strings.ToLower(name)
 		if suffix == "" || len(suffix) > maxComboSuffix || taken[lower] || used[lower] {
