@@ -54,20 +54,29 @@ ap_done() {
   fi
   return 0
 }
-# ap_run ID CONTINUE KEY DIR RUN: runs one step, whose script is on stdin,
-# as the command RUN runs "$AP_SCRIPT": in DIR of the workspace, with the
-# GitHub files, in a subshell (cd and set do not leak); then records the
-# outcome (ap_done). The step's own variables are exported by the caller.
+# ap_run KEY [SHELL [DIR [CONTINUE]]]: runs the script on stdin with GitHub's
+# SHELL ('' is bash -e; bash, sh, python, or a command running "$AP_SCRIPT")
+# in DIR, in a subshell; records its outcome as KEY (ap_done).
 ap_run() {
-  ap_run_id=$1; ap_run_coe=$2; ap_run_key=$3; ap_run_dir=$4; ap_run_cmd=$5
+  ap_run_key=$1; ap_run_cmd=${2:-}; ap_run_dir=${3:-.}; ap_run_coe=${4:-0}
   AP_SCRIPT="$AP_STATE/$ap_run_key.script"
   cat > "$AP_SCRIPT"
+  case $ap_run_cmd in
+    '') ap_run_cmd='bash -e "$AP_SCRIPT"' ;;
+    bash) ap_run_cmd='bash --noprofile --norc -eo pipefail "$AP_SCRIPT"' ;;
+    sh) ap_run_cmd='sh -e "$AP_SCRIPT"' ;;
+    python) ap_run_cmd='python3 "$AP_SCRIPT"' ;;
+  esac
   if (
     export GITHUB_ENV="$AP_STATE/env" GITHUB_PATH="$AP_STATE/path" GITHUB_OUTPUT="$AP_STATE/out_$ap_run_key" GITHUB_STEP_SUMMARY="$AP_STATE/summary.md" CI="${CI-true}"
     cd "$AP_WORKSPACE" && cd "$ap_run_dir" && eval "$ap_run_cmd"
   ); then
-    ap_done "$ap_run_id" 0 "$ap_run_coe"
+    ap_done "$ap_run_key" 0 "$ap_run_coe"
   else
-    ap_done "$ap_run_id" $? "$ap_run_coe"
+    ap_done "$ap_run_key" $? "$ap_run_coe"
   fi
+}
+# ap_step: ap_run for a step without if: (success()), after ap_load.
+ap_step() {
+  if ap_active && ap_ok; then ap_load; ap_run "$@"; fi
 }

@@ -331,6 +331,21 @@ func interpreter(shell string) string {
 	return shell + " " + file
 }
 
+// shellArg is ap_run's SHELL argument for a step: the name of a shell that
+// ap_run knows, or the whole command (with its timeout).
+func shellArg(shell string, timeoutMinutes int) string {
+	if timeoutMinutes > 0 {
+		return Quote(fmt.Sprintf("timeout %dm %s", timeoutMinutes, interpreter(shell)))
+	}
+	switch shell {
+	case "":
+		return "''"
+	case "bash", "sh", "python":
+		return shell
+	}
+	return Quote(interpreter(shell))
+}
+
 // JobEnv renders the job's env values that are not literals (dynamic) as
 // export commands, run once after the Prelude: variables the steps write
 // to GITHUB_ENV, which each Step loads, outrank them, as on GitHub.
@@ -363,59 +378,82 @@ func StepComment(s *ir.Step) string {
 
 // Step renders one run step as a self-contained command: the step's
 // condition, then ap_run (lib.sh) with the script as a here-document and
-// the step's environment as arguments. dynamic is the job's env that
-// JobEnv exported, which a condition reads.
+// the step's environment exported before it; a step with neither an if:
+// nor variables of its own is one ap_step call. dynamic is the job's env
+// that JobEnv exported, which a condition reads.
 func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	r.n++
-	id := s.ID
-	key := id
-	if key == "" {
-		key = "step" + strconv.Itoa(r.n)
-	}
+	key := r.stepKey(s)
 	body, refs := r.scriptText(s)
+	// ap_run's arguments after the key; trailing defaults are left out.
+	args := []string{shellArg(shellFor(s, r.Job), s.TimeoutMinutes), ".", "0"}
+	if wd := workingDir(s, r.Job); wd != "" {
+		args[1] = r.dirWord(s, wd)
+	}
+	if s.ContinueOnError {
+		args[2] = "1"
+	}
+	n := len(args)
+	for n > 0 && (args[n-1] == "''" || args[n-1] == "." || args[n-1] == "0") {
+		n--
+	}
+	call := strings.Join(append([]string{bareWord(key)}, args[:n]...), " ")
+	delim := heredocDelimiter(body)
+	heredoc := fmt.Sprintf(" <<'%s'\n%s\n%s", delim, body, delim)
+
 	var b strings.Builder
 	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
+	vars := len(s.Env)+len(refs) > 0
+	if s.If == nil && !vars {
+		b.WriteString(". \"$AP_STATE/lib.sh\"; ap_step " + call + heredoc)
+		return b.String()
+	}
 	cond := withCondEnv(r, dynamic, s, func() string { return r.Cond(s.If) })
 	if strings.ContainsAny(cond, "&|;!{") {
 		cond = "{ " + cond + "; }"
 	}
 	if s.If != nil && readsEnv(s.If) {
 		// The condition reads values earlier steps wrote to GITHUB_ENV.
-		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nap_load\nif ap_active && %s; then\n", cond)
+		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"; ap_load\nif ap_active && %s; then", cond)
 	} else {
-		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nif ap_active && %s; then\n  ap_load\n", cond)
+		fmt.Fprintf(&b, ". \"$AP_STATE/lib.sh\"\nif ap_active && %s; then ap_load;", cond)
 	}
-	run := interpreter(shellFor(s, r.Job))
-	if s.TimeoutMinutes > 0 {
-		run = fmt.Sprintf("timeout %dm %s", s.TimeoutMinutes, run)
-	}
-	coe := "0"
-	if s.ContinueOnError {
-		coe = "1"
-	}
-	dir := Quote(".")
-	if wd := workingDir(s, r.Job); wd != "" {
-		dir = r.dirWord(s, wd)
-	}
-	// The key names the step's files: GITHUB_OUTPUT is out_KEY, which
-	// ap_output reads by the step's id as written (set-env, not set_env).
-	call := fmt.Sprintf("ap_run %s %s %s %s %s", Quote(id), coe, bareWord(key), dir, Quote(run))
-	delim := heredocDelimiter(body)
-	if len(s.Env)+len(refs) == 0 {
-		fmt.Fprintf(&b, "  %s <<'%s'\n%s\n%s\nfi", call, delim, body, delim)
+	if !vars {
+		b.WriteString(" ap_run " + call + heredoc + "\nfi")
 		return b.String()
 	}
 	// The step's variables, in a subshell, one export after the other: a
 	// value may read one set before it (the script's ${{ env.X }}).
-	b.WriteString("  (\n")
+	b.WriteString(" (\n")
 	for _, e := range s.Env {
-		fmt.Fprintf(&b, "    export %s=%s\n", envName(e.Name), r.Value(e.Value))
+		fmt.Fprintf(&b, "  export %s=%s\n", envName(e.Name), r.Value(e.Value))
 	}
 	for i, ref := range refs {
-		fmt.Fprintf(&b, "    export AP_EXPR_%d=%s\n", i+1, r.word(ref))
+		fmt.Fprintf(&b, "  export AP_EXPR_%d=%s\n", i+1, r.word(ref))
 	}
-	fmt.Fprintf(&b, "    %s <<'%s'\n%s\n%s\n  )\nfi", call, delim, body, delim)
+	b.WriteString("  ap_run " + call + heredoc + "\n); fi")
 	return b.String()
+}
+
+// stepKey names the step's files in the state directory: its id, or
+// stepN for the Nth step, which no other step's id may be. ap_output and
+// ap_outcome read them by the id as written (set-env, not set_env).
+func (r *Renderer) stepKey(s *ir.Step) string {
+	if s.ID != "" {
+		return s.ID
+	}
+	key := "step" + strconv.Itoa(r.n)
+	for taken := true; taken; {
+		taken = false
+		for _, o := range r.Job.Steps {
+			if strings.EqualFold(o.ID, key) {
+				key += "-" + strconv.Itoa(r.n)
+				taken = true
+				break
+			}
+		}
+	}
+	return key
 }
 
 // dirWord is the step's working directory wd as a shell word: its
@@ -424,7 +462,7 @@ func (r *Renderer) dirWord(s *ir.Step, wd string) string {
 	if len(s.WorkingDirValue.Parts) > 0 && s.WorkingDirectory != "" {
 		return r.Value(s.WorkingDirValue)
 	}
-	return Quote(wd)
+	return bareWord(wd)
 }
 
 // workingDir is the step's working directory, or the job default's.

@@ -178,3 +178,39 @@ func TestRuntimeFileIsGenerated(t *testing.T) {
 		t.Errorf("the runtime file has no %q marker: convert would refuse to replace it", emit.Marker)
 	}
 }
+
+// TestStepKeyAvoidsIDs runs a job whose first step has the id "step2",
+// the key its second step, which has no id, would get: each step's
+// GITHUB_OUTPUT must stay its own.
+func TestStepKeyAvoidsIDs(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "result.txt")
+	wf := `on: push
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - id: step2
+        run: echo "x=named" >> "$GITHUB_OUTPUT"
+      - run: echo "x=unnamed" >> "$GITHUB_OUTPUT"
+      - run: echo "${{ steps.step2.outputs.x }}" >> ` + out + `
+`
+	w, ds := translate.Translate("t.yml", []byte(wf), translate.Options{})
+	if w == nil {
+		t.Fatal(ds)
+	}
+	j := w.Jobs[0]
+	r := &Renderer{Job: j, Refs: func(*ir.Ref) (string, bool) { return "", false }}
+	cmds := []string{r.Prelude()}
+	for _, s := range j.Steps {
+		cmds = append(cmds, r.Step(s, nil))
+	}
+	cmd := exec.Command("bash", "-c", strings.Join(cmds, "\n"))
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "named\n" {
+		t.Errorf("steps.step2.outputs.x = %q, want \"named\\n\"", got)
+	}
+}
