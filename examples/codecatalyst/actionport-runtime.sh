@@ -43,7 +43,7 @@ ap_contains() { case "$(ap_lower "$1")" in *"$(ap_lower "$2")"*) return 0 ;; esa
 ap_starts() { case "$(ap_lower "$1")" in "$(ap_lower "$2")"*) return 0 ;; esac; return 1; }
 ap_ends() { case "$(ap_lower "$1")" in *"$(ap_lower "$2")") return 0 ;; esac; return 1; }
 ap_truthy() { [ -n "$1" ] && [ "$1" != false ] && [ "$1" != 0 ]; }
-# ap_done ID RC CONTINUE: records a step's outcome and the job status.
+# ap_done KEY RC CONTINUE: records a step's outcome and the job status.
 ap_done() {
   if [ "$2" = 0 ]; then
     [ -n "$1" ] && echo success > "$AP_STATE/outcome_$1"

@@ -217,6 +217,11 @@ func (e *emitter) workflow() *y.Node {
 		trigKey = y.Set(root, "Triggers", triggers)
 	}
 	actions := e.actions()
+	if c := hoistCompute(actions); c != nil {
+		// Name, SchemaVersion, RunMode, then Compute.
+		at := 6
+		root.Content = append(root.Content[:at], append([]*y.Node{y.Str("Compute"), c}, root.Content[at:]...)...)
+	}
 	actKey := y.Set(root, "Actions", actions)
 	if !w.Triggers.Manual && len(triggers.Content) == 0 {
 		// Where Triggers would stand, above the untranslated triggers.
@@ -237,6 +242,56 @@ func (e *emitter) workflow() *y.Node {
 	heads.apply(y.AddHead)
 	foots.apply(y.AddFoot)
 	return root
+}
+
+// hoistCompute moves the Compute that every action has, when it is the
+// same in all (and there are several), to the workflow (CodeCatalyst then allows none on an
+// action) and returns it; otherwise it returns nil and changes nothing.
+func hoistCompute(actions *y.Node) *y.Node {
+	var owners []*y.Node
+	for i := 1; i < len(actions.Content); i += 2 {
+		a := actions.Content[i]
+		if g := y.Get(a, "Actions"); g != nil {
+			for k := 1; k < len(g.Content); k += 2 {
+				owners = append(owners, g.Content[k])
+			}
+			continue
+		}
+		owners = append(owners, a)
+	}
+	var first *y.Node
+	for _, a := range owners {
+		c := y.Get(a, "Compute")
+		if c == nil || first != nil && !sameScalars(c, first) {
+			return nil
+		}
+		first = c
+	}
+	if len(owners) < 2 {
+		return nil // one action keeps its own
+	}
+	for _, a := range owners {
+		for i := 0; i < len(a.Content); i += 2 {
+			if a.Content[i].Value == "Compute" {
+				a.Content = append(a.Content[:i], a.Content[i+2:]...)
+				break
+			}
+		}
+	}
+	return first
+}
+
+// sameScalars reports whether two mappings of scalars are equal.
+func sameScalars(a, b *y.Node) bool {
+	if len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if a.Content[i].Value != b.Content[i].Value || len(a.Content[i].Content) > 0 || len(b.Content[i].Content) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *emitter) regexes(ps []ir.Pattern) []string {

@@ -103,6 +103,7 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 	}
 	// A job that needs nothing of the step runtime gets plain commands.
 	prefix, plain, isPlain := r.Plain(dynamic)
+	var prelude *y.Node
 	if isPlain {
 		if _, set := vars.values["CI"]; !set {
 			vars.add("CI", "true") // as on GitHub's runners
@@ -116,7 +117,7 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 			r.LibFile = e.runtime
 			*e.runtimeUsed = true
 		}
-		run(r.Prelude(), "")
+		prelude = run(r.Prelude(), "")
 		if env := r.JobEnv(dynamic); env != "" {
 			run(env, "job env set from expressions")
 		}
@@ -163,6 +164,18 @@ func (e *emitter) buildSteps(j *ir.Job, vars *variables) *y.Node {
 	}
 	if !isPlain {
 		run(r.Finish(j.Outputs), "")
+		if r.LibFile == "" {
+			// The runtime is inline: only the functions the job calls.
+			var cmds []string
+			for _, n := range seq.Content {
+				if v := y.Get(n, "Run"); v != nil && n != prelude {
+					cmds = append(cmds, v.Value)
+				}
+			}
+			if v := y.Get(prelude, "Run"); v != nil {
+				v.Value = shell.PruneRuntime(v.Value, cmds)
+			}
+		}
 	}
 	placeDropped(seq, j.Dropped, starts)
 	if len(seq.Content) > MaxSteps {

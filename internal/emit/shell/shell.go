@@ -576,3 +576,104 @@ func (r *Renderer) Finish(outputs []ir.Output) string {
 
 // EnvName exposes the variable name used for an output or env entry.
 func EnvName(s string) string { return envName(s) }
+
+// PruneRuntime returns a Prelude that carries the runtime inline with only
+// the functions that the job's commands (cmds) and the prelude's own
+// commands call, directly or through other functions. A prelude that
+// copies the runtime file is returned unchanged.
+func PruneRuntime(prelude string, cmds []string) string {
+	const open, end = "<<'AP_LIB'\n", "\nAP_LIB"
+	i := strings.Index(prelude, open)
+	j := strings.LastIndex(prelude, end)
+	if i < 0 || j < i {
+		return prelude
+	}
+	i += len(open)
+	var b strings.Builder
+	b.Grow(len(prelude))
+	b.WriteString(prelude[:i])
+	b.WriteString(pruneLib(prelude[i:j+1], append([]string{prelude[j:]}, cmds...)))
+	b.WriteString(prelude[j+1:])
+	return b.String()
+}
+
+// libFunc is one function of lib.sh with the comment lines above it.
+type libFunc struct{ name, text string }
+
+// libFuncs splits the runtime into its header and its functions.
+var libHeader, libFuncs = splitLib(lib)
+
+func splitLib(src string) (string, []libFunc) {
+	var header strings.Builder
+	var funcs []libFunc
+	var cur strings.Builder
+	name := ""
+	for _, line := range strings.SplitAfter(src, "\n") {
+		if line == "" {
+			continue
+		}
+		if name == "" {
+			if m := funcStart.FindStringSubmatch(line); m != nil {
+				name = m[1]
+				cur.WriteString(line)
+				if strings.HasSuffix(strings.TrimSpace(line), "}") {
+					funcs = append(funcs, libFunc{name, cur.String()})
+					cur.Reset()
+					name = ""
+				}
+				continue
+			}
+			if len(funcs) == 0 && cur.Len() == 0 && strings.HasPrefix(line, "#") && header.Len() < 200 {
+				header.WriteString(line)
+				continue
+			}
+			cur.WriteString(line) // a comment above the next function
+			continue
+		}
+		cur.WriteString(line)
+		if line == "}\n" {
+			funcs = append(funcs, libFunc{name, cur.String()})
+			cur.Reset()
+			name = ""
+		}
+	}
+	return header.String(), funcs
+}
+
+var (
+	funcStart = regexp.MustCompile(`^(ap_[a-z_]+)\(\) \{`)
+	funcWord  = regexp.MustCompile(`ap_[a-z]+(?:_[a-z]+)*`)
+)
+
+// pruneLib keeps the header and the functions that texts call, with the
+// functions those call.
+func pruneLib(full string, texts []string) string {
+	if full != lib {
+		return full
+	}
+	used := map[string]bool{}
+	byName := map[string]string{}
+	for _, f := range libFuncs {
+		byName[f.name] = f.text
+	}
+	var visit func(text string)
+	visit = func(text string) {
+		for _, w := range funcWord.FindAllString(text, -1) {
+			if body, ok := byName[w]; ok && !used[w] {
+				used[w] = true
+				visit(body)
+			}
+		}
+	}
+	for _, t := range texts {
+		visit(t)
+	}
+	var b strings.Builder
+	b.WriteString(libHeader)
+	for _, f := range libFuncs {
+		if used[f.name] {
+			b.WriteString(f.text)
+		}
+	}
+	return b.String()
+}

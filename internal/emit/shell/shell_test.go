@@ -72,6 +72,8 @@ jobs:
 		cmds = append(cmds, r.Step(s, nil))
 	}
 	cmds = append(cmds, r.Finish(j.Outputs), `echo "output=$greeting" >> `+out)
+	// The inline runtime with only what the job calls must be enough.
+	cmds[0] = PruneRuntime(cmds[0], cmds[1:])
 	ws := t.TempDir()
 	if err := os.Mkdir(filepath.Join(ws, "sub"), 0o755); err != nil {
 		t.Fatal(err)
@@ -212,5 +214,32 @@ jobs:
 	}
 	if got, _ := os.ReadFile(out); string(got) != "named\n" {
 		t.Errorf("steps.step2.outputs.x = %q, want \"named\\n\"", got)
+	}
+}
+
+func TestPruneRuntime(t *testing.T) {
+	var all []string
+	for _, f := range libFuncs {
+		all = append(all, f.name)
+	}
+	if got := pruneLib(lib, all); got != lib {
+		t.Fatalf("every function kept should give the runtime back unchanged:\n%s", got)
+	}
+	if len(libFuncs) < 15 {
+		t.Fatalf("lib.sh split into %d functions; the splitter lost some", len(libFuncs))
+	}
+	p := PruneRuntime(preludeHead, []string{`. "$AP_STATE/lib.sh"; ap_step step1 <<'AP_SCRIPT'` + "\nmake\nAP_SCRIPT"})
+	for _, want := range []string{"ap_step()", "ap_run()", "ap_done()", "ap_load()", "ap_parse()", "ap_export()", "ap_active()", "ap_ok()"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("pruned runtime lacks %s, which ap_step needs", want)
+		}
+	}
+	for _, unused := range []string{"ap_output()", "ap_eq()", "ap_truthy()", "ap_outcome()"} {
+		if strings.Contains(p, unused) {
+			t.Errorf("pruned runtime keeps %s, which nothing calls", unused)
+		}
+	}
+	if keep := "cp x y"; PruneRuntime(keep, nil) != keep {
+		t.Error("a prelude that copies the runtime changed")
 	}
 }
