@@ -55,6 +55,12 @@ func (t *translator) steps(j *ir.Job, steps []*actionlint.Step, sc *scope) {
 			} else {
 				st.If = c
 			}
+			if c != nil && c.Op == ir.CondFalse && s.ID == nil {
+				// Never runs (if: false, or a matrix value or runner.os
+				// that rules it out), and no expression can read it (no
+				// id): nothing to convert, nothing to report.
+				continue
+			}
 		}
 		if s.ContinueOnError != nil {
 			v, known := t.boolValue(s.ContinueOnError, sc)
