@@ -565,6 +565,9 @@ func oneLine(s string) string {
 // Finish is the last command of a job: it exports the job's outputs as
 // environment variables (named by the output) and fails when a step failed.
 func (r *Renderer) Finish(outputs []ir.Output) string {
+	if len(outputs) == 0 {
+		return "# actionport: job result\n. \"$AP_STATE/lib.sh\"; ap_ok || { echo \"actionport: a step failed\" >&2; exit 1; }"
+	}
 	var b strings.Builder
 	b.WriteString("# actionport: job outputs and result\n. \"$AP_STATE/lib.sh\"\nap_load\n")
 	for _, o := range outputs {
