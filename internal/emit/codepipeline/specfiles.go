@@ -64,9 +64,12 @@ func (s *specFiles) files() []emit.File {
 	for _, f := range s.order {
 		jobs := "(jobs: " + strings.Join(f.jobs, ", ") + ")"
 		var lines []string
-		if len(f.users) == 1 {
+		switch {
+		case len(f.users) == 1 && len(f.jobs) == 1 && f.jobs[0] == f.users[0]:
+			// buildspec-NAME.yml of project NAME for job NAME: the name says it.
+		case len(f.users) == 1:
 			lines = []string{"CodeBuild buildspec of project " + f.users[0] + " " + jobs}
-		} else {
+		default:
 			lines = append(wrapWords("CodeBuild buildspec shared by the projects "+strings.Join(f.users, ", "), 100), jobs)
 		}
 		header := emit.Header(f.source, lines...)
