@@ -77,7 +77,10 @@ func (e *emitter) actions() *y.Node {
 				setDependsOn(node, deps)
 			}
 			k := y.Set(actions, e.names[j.Key], node)
-			y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q (%s)", j.Name, e.where(j.Pos))))
+			if e.names[j.Key] != j.Name || j.Pos.File != e.w.Source {
+				// Only where the action's name does not say which job it is.
+				y.AddHead(k, y.Comment(fmt.Sprintf("GitHub job %q (%s)", j.Name, e.where(j.Pos))))
+			}
 			continue
 		}
 		// Matrix combination: one action per combination inside the job's group.
