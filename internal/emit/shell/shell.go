@@ -14,6 +14,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -399,7 +400,9 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	}
 	call := strings.Join(append([]string{bareWord(key)}, args[:n]...), " ")
 	delim := heredocDelimiter(body)
-	heredoc := fmt.Sprintf(" <<'%s'\n%s\n%s", delim, body, delim)
+	// A script ends with one newline in the here-document (a YAML block
+	// brings its own).
+	heredoc := fmt.Sprintf(" <<'%s'\n%s\n%s", delim, strings.TrimSuffix(body, "\n"), delim)
 
 	var b strings.Builder
 	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
@@ -505,8 +508,13 @@ func (r *Renderer) scriptText(s *ir.Step) (string, []*ir.Ref) {
 			q.feed(p.Lit)
 			continue
 		}
-		refs = append(refs, p.Ref)
-		name := fmt.Sprintf("AP_EXPR_%d", len(refs))
+		// The same expression twice reads one variable.
+		n := slices.IndexFunc(refs, func(r *ir.Ref) bool { return r.Source != "" && r.Source == p.Ref.Source })
+		if n < 0 {
+			refs = append(refs, p.Ref)
+			n = len(refs) - 1
+		}
+		name := fmt.Sprintf("AP_EXPR_%d", n+1)
 		switch {
 		case py:
 			fmt.Fprintf(&b, `{__import__("os").environ.get("%s", "")}`, name)

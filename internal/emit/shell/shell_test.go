@@ -243,3 +243,15 @@ func TestPruneRuntime(t *testing.T) {
 		t.Error("a prelude that copies the runtime changed")
 	}
 }
+
+func TestScriptReadsARepeatedExpressionOnce(t *testing.T) {
+	wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.sha }} ${{ github.ref }} ${{ github.sha }}\"\n"
+	w, ds := translate.Translate("t.yml", []byte(wf), translate.Options{})
+	if w == nil {
+		t.Fatal(ds)
+	}
+	text, refs := (&Renderer{Job: w.Jobs[0]}).Script(w.Jobs[0].Steps[0])
+	if want := `echo "${AP_EXPR_1} ${AP_EXPR_2} ${AP_EXPR_1}"`; strings.TrimSpace(text) != want || len(refs) != 2 {
+		t.Errorf("script %q with %d references, want %q with 2", text, len(refs), want)
+	}
+}
