@@ -77,3 +77,7 @@ ap_run() {
 ap_step() {
   if ap_active && ap_ok; then ap_load; ap_run "$@"; fi
 }
+# ap_cmd KEY SCRIPT: ap_step KEY for a one-line script given as an argument.
+ap_cmd() {
+  if ap_active && ap_ok; then ap_load; printf '%s\n' "$2" | ap_run "$1"; fi
+}

@@ -408,6 +408,11 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
 	vars := len(s.Env)+len(refs) > 0
 	if s.If == nil && !vars {
+		if one := strings.TrimSuffix(body, "\n"); n == 0 && oneLineScript(one) {
+			// A one-line script with GitHub's default shell: one line.
+			b.WriteString(". \"$AP_STATE/lib.sh\"; ap_cmd " + bareWord(key) + " " + Quote(one))
+			return b.String()
+		}
 		b.WriteString(". \"$AP_STATE/lib.sh\"; ap_step " + call + heredoc)
 		return b.String()
 	}
@@ -436,6 +441,12 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	}
 	b.WriteString("  ap_run " + call + heredoc + "\n); fi")
 	return b.String()
+}
+
+// oneLineScript reports whether a script reads well as one quoted
+// argument: one line, no single quote, no backslash at the end.
+func oneLineScript(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "'\n\r") && !strings.HasSuffix(s, "\\") && len(s) <= 120
 }
 
 // stepKey names the step's files in the state directory: its id, or
