@@ -508,10 +508,14 @@ func (e *emitter) runnerSteps(j *ir.Job, vars *variables) *y.Node {
 		} else {
 			// References reach the script through env, never spliced into it
 			// (inside single quotes, the quote is closed around them).
-			text, refs := (&shell.Renderer{Job: j}).Script(s)
+			sr := &shell.Renderer{Job: j}
+			text, refs := sr.Script(s)
 			exprs := make([]ir.EnvVar, len(refs))
 			for n, ref := range refs {
 				exprs[n] = ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", n+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}}}
+			}
+			for _, ref := range sr.Repeats {
+				e.runnerValue(j, ir.Value{Parts: []ir.Part{{Ref: ref}}}) // reported where it is
 			}
 			// The script's ${{ env.X }} reads the step's env too.
 			for _, x := range ir.InlineStepEnv(append(slices.Clip(dynamic), stepEnv...), exprs) {

@@ -219,6 +219,9 @@ func (e *emitter) stepsMode(s *jobSpec, r *shell.Renderer, dynamic []ir.EnvVar) 
 			for k, ref := range refs {
 				exprs = append(exprs, ir.EnvVar{Name: fmt.Sprintf("AP_EXPR_%d", k+1), Value: ir.Value{Parts: []ir.Part{{Ref: ref}}, Raw: "${{ " + ref.Source + " }}"}})
 			}
+			for _, ref := range r.Repeats {
+				s.refs.actionExpr(ir.Value{Parts: []ir.Part{{Ref: ref}}}) // reported where it is
+			}
 			// The script's ${{ env.X }} reads the step's env too.
 			stepEnv = append(stepEnv, ir.InlineStepEnv(append(slices.Clip(base), stepEnv...), exprs)...)
 			if st.Shell != "" {

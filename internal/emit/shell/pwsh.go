@@ -180,6 +180,9 @@ func (r *Renderer) psStep(s *ir.Step, dynamic []ir.EnvVar, jobCond *ir.Cond) (Co
 		for _, ref := range refs {
 			exprs = append(exprs, r.psRefExpr(ref))
 		}
+		for _, ref := range r.Repeats {
+			r.psRefExpr(ref) // reported where it is
+		}
 	default:
 		r.issue(s.Pos, true, "shell %q of step %q has no form in the PowerShell buildspec of a Windows image (pwsh, powershell, cmd, bash and python do); the step fails the build. Port it to one of those", sh, oneLine(s.Label()))
 		return r.psWrap(s, cond, known, fmt.Sprintf("throw %s", PSQuote("actionport: shell "+sh+" is not supported on Windows; port the step"))), true

@@ -49,6 +49,10 @@ type Renderer struct {
 	Windows bool
 	PS      PSRefFunc
 	Issues  []Issue
+	// Repeats are the references of the last Script that it left out
+	// because the same expression came earlier in the script (one
+	// variable serves both): resolve them too, for their diagnostics.
+	Repeats []*ir.Ref
 	n       int
 	// condEnv is set while a step's condition is rendered: on GitHub, a
 	// step's if: reads the env context with the job's and the step's own
@@ -439,6 +443,9 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 	for i, ref := range refs {
 		fmt.Fprintf(&b, "  export AP_EXPR_%d=%s\n", i+1, r.word(ref))
 	}
+	for _, ref := range r.Repeats {
+		r.word(ref) // a repeat the target cannot give is reported where it is
+	}
 	b.WriteString("  ap_run " + call + heredoc + "\n); fi")
 	return b.String()
 }
@@ -500,6 +507,7 @@ func shellFor(s *ir.Step, j *ir.Job) string {
 // step's env, so that no value (a secret, a branch name) is spliced into
 // shell text.
 func (r *Renderer) Script(s *ir.Step) (string, []*ir.Ref) {
+	r.Repeats = r.Repeats[:0]
 	if r.Windows {
 		return r.windowsScript(s)
 	}
@@ -511,6 +519,7 @@ func (r *Renderer) Script(s *ir.Step) (string, []*ir.Ref) {
 func (r *Renderer) scriptText(s *ir.Step) (string, []*ir.Ref) {
 	var b strings.Builder
 	var refs []*ir.Ref
+	r.Repeats = r.Repeats[:0]
 	q := quoteState{}
 	py := strings.HasPrefix(shellFor(s, r.Job), "python")
 	for _, p := range s.Run.Parts {
@@ -524,6 +533,8 @@ func (r *Renderer) scriptText(s *ir.Step) (string, []*ir.Ref) {
 		if n < 0 {
 			refs = append(refs, p.Ref)
 			n = len(refs) - 1
+		} else {
+			r.Repeats = append(r.Repeats, p.Ref)
 		}
 		name := fmt.Sprintf("AP_EXPR_%d", n+1)
 		switch {

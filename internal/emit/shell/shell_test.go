@@ -255,3 +255,19 @@ func TestScriptReadsARepeatedExpressionOnce(t *testing.T) {
 		t.Errorf("script %q with %d references, want %q with 2", text, len(refs), want)
 	}
 }
+
+// TestRepeatedUnresolvedReportedEach: one variable serves an expression
+// used twice, but a reference the target cannot give is reported at each
+// place it is used.
+func TestRepeatedUnresolvedReportedEach(t *testing.T) {
+	wf := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo ${{ github.actor }}\n          echo ${{ github.actor }}\n"
+	w, ds := translate.Translate("t.yml", []byte(wf), translate.Options{})
+	if w == nil {
+		t.Fatal(ds)
+	}
+	r := &Renderer{Job: w.Jobs[0], Refs: func(*ir.Ref) (string, bool) { return "", false }}
+	r.Step(w.Jobs[0].Steps[0], nil)
+	if len(r.Unresolved) != 2 || r.Unresolved[0].Pos.Line == r.Unresolved[1].Pos.Line {
+		t.Errorf("unresolved %v, want github.actor at two lines", r.Unresolved)
+	}
+}
