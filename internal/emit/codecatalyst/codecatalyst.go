@@ -212,15 +212,13 @@ func (e *emitter) workflow() *y.Node {
 	}
 	y.Set(root, "RunMode", y.Str(mode))
 	triggers := e.triggers()
+	actions := e.actions()
+	if c := hoistCompute(actions); c != nil {
+		y.Set(root, "Compute", c)
+	}
 	var trigKey *y.Node
 	if len(triggers.Content) > 0 {
 		trigKey = y.Set(root, "Triggers", triggers)
-	}
-	actions := e.actions()
-	if c := hoistCompute(actions); c != nil {
-		// Name, SchemaVersion, RunMode, then Compute.
-		at := 6
-		root.Content = append(root.Content[:at], append([]*y.Node{y.Str("Compute"), c}, root.Content[at:]...)...)
 	}
 	actKey := y.Set(root, "Actions", actions)
 	if !w.Triggers.Manual && len(triggers.Content) == 0 {

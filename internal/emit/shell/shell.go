@@ -403,18 +403,19 @@ func (r *Renderer) Step(s *ir.Step, dynamic []ir.EnvVar) string {
 		n--
 	}
 	call := strings.Join(append([]string{bareWord(key)}, args[:n]...), " ")
-	delim := heredocDelimiter(body)
 	// A script ends with one newline in the here-document (a YAML block
 	// brings its own).
-	heredoc := fmt.Sprintf(" <<'%s'\n%s\n%s", delim, strings.TrimSuffix(body, "\n"), delim)
+	script := strings.TrimSuffix(body, "\n")
+	delim := heredocDelimiter(body)
+	heredoc := fmt.Sprintf(" <<'%s'\n%s\n%s", delim, script, delim)
 
 	var b strings.Builder
 	b.Grow(2*len(body) + 320) // the script, its wrapper and a few variables
 	vars := len(s.Env)+len(refs) > 0
 	if s.If == nil && !vars {
-		if one := strings.TrimSuffix(body, "\n"); n == 0 && oneLineScript(one) {
+		if n == 0 && oneLineScript(script) {
 			// A one-line script with GitHub's default shell: one line.
-			b.WriteString(". \"$AP_STATE/lib.sh\"; ap_cmd " + bareWord(key) + " " + Quote(one))
+			b.WriteString(". \"$AP_STATE/lib.sh\"; ap_cmd " + bareWord(key) + " " + Quote(script))
 			return b.String()
 		}
 		b.WriteString(". \"$AP_STATE/lib.sh\"; ap_step " + call + heredoc)
